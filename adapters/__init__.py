@@ -1,0 +1,1 @@
+"""Source adapters: connector kinds, source mappings and the demo source systems."""

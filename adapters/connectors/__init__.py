@@ -1,0 +1,1 @@
+"""Connector kinds: how the gateway reaches a department's system."""

@@ -1,0 +1,68 @@
+"""Where the archive lives: a configured PostgreSQL server, or an embedded one from pgserver."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+Pool = asyncpg.Pool
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL in `data_dir`/pg and return its URL."""
+    import pgserver  # imported here: only the embedded mode needs its binaries
+
+    pg_dir = data_dir / "pg"
+    pg_dir.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None leaves the server running for the next process to reuse.
+    server = pgserver.get_server(str(pg_dir), cleanup_mode=None)
+    url = str(server.get_uri())
+    log.info("embedded PostgreSQL at %s", pg_dir)
+    return url
+
+
+def resolve_url(database_url: str | None, data_dir: Path) -> str:
+    """The configured URL, or the embedded server's when none is configured."""
+    return database_url or embedded_url(data_dir)
+
+
+async def _init_connection(conn: asyncpg.Connection[Any]) -> None:
+    await conn.set_type_codec(
+        "jsonb", schema="pg_catalog", encoder=_json_dumps, decoder=_json_loads, format="text"
+    )
+    await conn.set_type_codec(
+        "json", schema="pg_catalog", encoder=_json_dumps, decoder=_json_loads, format="text"
+    )
+
+
+def _json_dumps(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_loads(text: str) -> Any:
+    import json
+
+    return json.loads(text)
+
+
+async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> Pool:
+    """A connection pool whose connections encode and decode JSON columns."""
+    pool = await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size, init=_init_connection
+    )
+    assert pool is not None
+    return pool
+
+
+async def connect(url: str) -> asyncpg.Connection[Any]:
+    """One connection with the same codecs as the pool's (for CLI work)."""
+    conn: asyncpg.Connection[Any] = await asyncpg.connect(url)
+    await _init_connection(conn)
+    return conn

@@ -1,0 +1,276 @@
+"""Canonical archive records: what every source's rows are mapped to.
+
+Each record kind has a frozen dataclass with the fields of the public contract. Records are
+stored as JSON payloads (see `to_payload` / `from_payload`), so a field added here needs no
+migration; dates travel as ISO strings and money as decimal strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
+
+
+class RecordKind(enum.StrEnum):
+    """The kinds of record the archive keeps (contract `RecordKind`)."""
+
+    REGISTRATION = "REGISTRATION"
+    LICENSE = "LICENSE"
+    PENALTY = "PENALTY"
+    INSPECTION = "INSPECTION"
+    LISTING = "LISTING"
+    COMMITMENT = "COMMITMENT"
+
+
+class EnterpriseStatus(enum.StrEnum):
+    OPERATING = "OPERATING"
+    SUSPENDED = "SUSPENDED"
+    REVOKED = "REVOKED"
+    DEREGISTERED = "DEREGISTERED"
+    MOVED_OUT = "MOVED_OUT"
+
+
+class KeyArea(enum.StrEnum):
+    FOOD_PRODUCTION = "FOOD_PRODUCTION"
+    FOOD_ADDITIVE_PRODUCTION = "FOOD_ADDITIVE_PRODUCTION"
+    SPECIAL_FOOD = "SPECIAL_FOOD"
+    SPECIAL_EQUIPMENT_PRODUCTION = "SPECIAL_EQUIPMENT_PRODUCTION"
+
+
+class LicenseStatus(enum.StrEnum):
+    VALID = "VALID"
+    EXPIRED = "EXPIRED"
+    SUSPENDED = "SUSPENDED"
+    REVOKED = "REVOKED"
+    WITHDRAWN = "WITHDRAWN"
+    CANCELLED = "CANCELLED"
+
+
+class PenaltyMeasure(enum.StrEnum):
+    WARNING = "WARNING"
+    CIRCULATED_CRITICISM = "CIRCULATED_CRITICISM"
+    FINE = "FINE"
+    CONFISCATION = "CONFISCATION"
+    RESTRICTION = "RESTRICTION"
+    SUSPENSION = "SUSPENSION"
+    LICENSE_REVOCATION = "LICENSE_REVOCATION"
+    BUSINESS_LICENSE_REVOCATION = "BUSINESS_LICENSE_REVOCATION"
+    DOWNGRADE = "DOWNGRADE"
+    CLOSURE = "CLOSURE"
+    OCCUPATIONAL_BAN = "OCCUPATIONAL_BAN"
+
+
+class PenaltyProcedure(enum.StrEnum):
+    SIMPLE = "SIMPLE"
+    ORDINARY = "ORDINARY"
+
+
+class InspectionKind(enum.StrEnum):
+    RANDOM = "RANDOM"
+    TARGETED = "TARGETED"
+    ROUTINE = "ROUTINE"
+    SAMPLING = "SAMPLING"
+
+
+class InspectionResult(enum.StrEnum):
+    NO_PROBLEM = "NO_PROBLEM"
+    CORRECTED_ON_ORDER = "CORRECTED_ON_ORDER"
+    PROBLEM_PENDING = "PROBLEM_PENDING"
+    RULE_VIOLATION = "RULE_VIOLATION"
+    UNREACHABLE = "UNREACHABLE"
+    INFO_NOT_DISCLOSED = "INFO_NOT_DISCLOSED"
+    INFO_FALSE = "INFO_FALSE"
+    REFUSED_INSPECTION = "REFUSED_INSPECTION"
+    NO_RELEVANT_ACTIVITY = "NO_RELEVANT_ACTIVITY"
+    CLOSED = "CLOSED"
+    DEREGISTERED = "DEREGISTERED"
+    REVOKED = "REVOKED"
+    MOVED_OUT = "MOVED_OUT"
+    SAMPLE_QUALIFIED = "SAMPLE_QUALIFIED"
+    SAMPLE_UNQUALIFIED = "SAMPLE_UNQUALIFIED"
+
+
+class ListKind(enum.StrEnum):
+    ABNORMAL_OPERATIONS = "ABNORMAL_OPERATIONS"
+    SERIOUS_DISHONESTY = "SERIOUS_DISHONESTY"
+
+
+class CommitmentStatus(enum.StrEnum):
+    IN_FORCE = "IN_FORCE"
+    FULFILLED = "FULFILLED"
+    BREACHED = "BREACHED"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Registration:
+    """An enterprise as the registration system knows it."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.REGISTRATION
+    uscc: str
+    name: str
+    status: EnterpriseStatus
+    division: str
+    former_names: tuple[str, ...] = ()
+    entity_type: str | None = None
+    legal_representative: str | None = None
+    registered_capital: Decimal | None = None
+    established_on: dt.date | None = None
+    address: str | None = None
+    industry: str | None = None
+    registration_authority: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class License:
+    """An administrative licence held by an enterprise."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.LICENSE
+    uscc: str
+    number: str
+    title: str
+    issued_by: str
+    status: LicenseStatus
+    key_area: KeyArea | None = None
+    scope: str | None = None
+    issued_on: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Penalty:
+    """An administrative penalty decision."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.PENALTY
+    uscc: str
+    decision_number: str
+    decided_on: dt.date
+    authority: str
+    violation: str
+    measures: tuple[PenaltyMeasure, ...]
+    procedure: PenaltyProcedure
+    legal_basis: str | None = None
+    fine_amount: Decimal | None = None
+    confiscated_amount: Decimal | None = None
+    key_area: KeyArea | None = None
+    performed_on: dt.date | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Inspection:
+    """An inspection or product-sampling result."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.INSPECTION
+    uscc: str
+    reference: str
+    kind: InspectionKind
+    inspected_on: dt.date
+    authority: str
+    result: InspectionResult
+    result_text: str | None = None
+    product: str | None = None
+    key_area: KeyArea | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Listing:
+    """An entry on the abnormal-operations or the serious-dishonesty list."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.LISTING
+    uscc: str
+    kind: ListKind
+    enterprise_name: str
+    reason: str
+    listed_on: dt.date
+    listed_by: str
+    decision_number: str | None = None
+    expires_on: dt.date | None = None
+    removed_on: dt.date | None = None
+    removal_reason: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Commitment:
+    """A credit commitment (信用承诺) and the state of its check."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.COMMITMENT
+    uscc: str
+    kind: str
+    content: str
+    committed_on: dt.date
+    status: CommitmentStatus
+    checked_on: dt.date | None = None
+
+
+Record = Registration | License | Penalty | Inspection | Listing | Commitment
+R = TypeVar("R", Registration, License, Penalty, Inspection, Listing, Commitment)
+
+RECORD_TYPES: dict[RecordKind, type[Record]] = {
+    RecordKind.REGISTRATION: Registration,
+    RecordKind.LICENSE: License,
+    RecordKind.PENALTY: Penalty,
+    RecordKind.INSPECTION: Inspection,
+    RecordKind.LISTING: Listing,
+    RecordKind.COMMITMENT: Commitment,
+}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | Decimal):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def to_payload(record: Record) -> dict[str, Any]:
+    """The JSON-ready dict stored in the archive (omits empty optional fields)."""
+    out: dict[str, Any] = {}
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        if value is None or value == ():
+            continue
+        out[field.name] = _encode(value)
+    return out
+
+
+def _field_decoders(cls: type[Record]) -> dict[str, Any]:
+    return {f.name: f.type for f in dataclasses.fields(cls)}
+
+
+def _decode(type_text: str, value: Any) -> Any:
+    """Decode one JSON value by the annotation text of its dataclass field."""
+    base = type_text.replace(" | None", "")
+    if base.startswith("tuple["):
+        inner = base[len("tuple[") : -len(", ...]")]
+        return tuple(_decode(inner, v) for v in value)
+    if base == "dt.date":
+        return dt.date.fromisoformat(value)
+    if base == "Decimal":
+        return Decimal(value)
+    enum_type = _ENUMS.get(base)
+    if enum_type is not None:
+        return enum_type(value)
+    return value
+
+
+_ENUMS: dict[str, type[enum.Enum]] = {
+    cls.__name__: cls
+    for cls in (
+        RecordKind, EnterpriseStatus, KeyArea, LicenseStatus, PenaltyMeasure, PenaltyProcedure,
+        InspectionKind, InspectionResult, ListKind, CommitmentStatus,
+    )
+}
+
+
+def from_payload(kind: RecordKind, payload: dict[str, Any]) -> Record:
+    """Rebuild a record from its stored payload."""
+    cls = RECORD_TYPES[kind]
+    types = _field_decoders(cls)
+    kwargs = {name: _decode(str(types[name]), value) for name, value in payload.items()}
+    return cls(**kwargs)

@@ -1,0 +1,96 @@
+"""Shared fixtures: a fresh PostgreSQL database per test session, migrated.
+
+The server is `TEST_DATABASE_URL` when set, else an embedded one from pgserver. Each session
+creates its own database, so parallel runs never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from gateway.database import create_pool, embedded_url
+from gateway.migrate import migrate
+
+ARCHIVE_TABLES = (
+    "records, record_versions, enterprises, key_area_tags, key_area_tag_changes, "
+    "quarantine, source_refreshes, sources"
+)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PostgreSQL server URL (any database on it)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return embedded_url(Path(tmp_path_factory.mktemp("embedded")))
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    """A new, migrated database for this session; dropped afterwards."""
+    import asyncio
+
+    name = f"cgtest_{os.getpid()}_{secrets.token_hex(3)}"
+
+    async def create() -> None:
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.close()
+        conn = await asyncpg.connect(_with_database(server_url, name))
+        await migrate(conn)
+        await conn.close()
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+    asyncio.run(create())
+    yield _with_database(server_url, name)
+    asyncio.run(drop())
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool[Any]]:
+    """A pool on the session's database."""
+    p = await create_pool(database_url, min_size=1, max_size=5)
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def clean_archive(pool: asyncpg.Pool[Any]) -> asyncpg.Pool[Any]:
+    """The pool, after emptying every archive table."""
+    await pool.execute(f"TRUNCATE {ARCHIVE_TABLES} RESTART IDENTITY CASCADE")
+    return pool
+
+
+@pytest.fixture
+def new_database(server_url: str) -> Iterator[str]:
+    """An empty, unmigrated database (for migration tests and source exchange databases)."""
+    import asyncio
+
+    name = f"cgtmp_{os.getpid()}_{secrets.token_hex(3)}"
+
+    async def run(sql: str) -> None:
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(sql)
+        await admin.close()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    yield _with_database(server_url, name)
+    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
