@@ -1,0 +1,1 @@
+"""The credit archive: reads and writes of the PostgreSQL store."""

@@ -1,0 +1,266 @@
+"""Writes into the archive: record versions, quarantine and sync cursors, one batch at a time.
+
+A batch commits its records, its quarantine entries and the source's new cursor in one
+transaction, so a sync killed at any moment resumes exactly where the last commit left it.
+A record whose content is unchanged writes nothing, so re-syncing changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import asyncpg
+
+from adapters.base import Cursor
+from adapters.mapping import Mapped, Quarantined
+from gateway import records
+
+_UPSERT = """
+WITH incoming AS (
+    SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[],
+                         $8::timestamptz[])
+        AS t(kind, record_id, uscc, payload, content_hash, source_updated_at)
+), upserted AS (
+    INSERT INTO records AS r (kind, source, record_id, uscc, department, payload, content_hash,
+                              source_updated_at, received_at)
+    SELECT kind, $1, record_id, uscc, $2, payload::jsonb, content_hash, source_updated_at, $9
+    FROM incoming
+    ON CONFLICT (source, kind, record_id) DO UPDATE
+        SET uscc = EXCLUDED.uscc, department = EXCLUDED.department,
+            payload = EXCLUDED.payload, content_hash = EXCLUDED.content_hash,
+            source_updated_at = EXCLUDED.source_updated_at,
+            received_at = EXCLUDED.received_at, version = r.version + 1
+        WHERE r.content_hash <> EXCLUDED.content_hash
+    RETURNING r.id, r.version, r.kind, r.uscc, r.payload, r.content_hash,
+              r.source_updated_at, r.received_at
+), versions AS (
+    INSERT INTO record_versions (record_pk, version, uscc, payload, content_hash,
+                                 source_updated_at, received_at)
+    SELECT id, version, uscc, payload, content_hash, source_updated_at, received_at
+    FROM upserted
+), registrations AS (
+    INSERT INTO enterprises AS e (uscc, name, former_names, status, division, industry,
+                                  name_grams, registration_pk)
+    SELECT DISTINCT ON (uscc) uscc, payload->>'name', names.former, payload->>'status',
+           payload->>'division', payload->>'industry',
+           enterprise_grams(payload->>'name', names.former), id
+    FROM upserted,
+         LATERAL (SELECT coalesce(array_agg(n), '{}') AS former
+                  FROM jsonb_array_elements_text(coalesce(payload->'former_names', '[]')) n)
+             AS names
+    WHERE kind = 'REGISTRATION'
+    ORDER BY uscc, id DESC
+    ON CONFLICT (uscc) DO UPDATE
+        SET name = EXCLUDED.name, former_names = EXCLUDED.former_names,
+            status = EXCLUDED.status, division = EXCLUDED.division,
+            industry = EXCLUDED.industry, name_grams = EXCLUDED.name_grams,
+            registration_pk = EXCLUDED.registration_pk
+)
+SELECT kind, uscc, version FROM upserted
+"""
+
+_QUARANTINE = """
+WITH inserted AS (
+    INSERT INTO quarantine (source, feed, position, reason, raw, raw_hash, received_at)
+    SELECT $1, feed, position, reason, raw::jsonb, raw_hash, $6
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(feed, position, reason, raw),
+         LATERAL (SELECT sha256(convert_to(raw, 'UTF8')) AS raw_hash) AS h
+    ON CONFLICT (source, feed, position, raw_hash) DO NOTHING
+    RETURNING 1
+)
+SELECT count(*) FROM inserted
+"""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Incoming:
+    """A mapped record ready to write: its canonical JSON and the hash of that JSON."""
+
+    kind: records.RecordKind
+    record_id: str
+    uscc: str
+    payload: str
+    content_hash: bytes
+    source_updated_at: dt.datetime | None
+
+
+@dataclasses.dataclass(slots=True)
+class BatchResult:
+    """What one committed batch changed."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    changed: dict[records.RecordKind, set[str]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def changed_usccs(self) -> set[str]:
+        """Every enterprise with a new or changed record."""
+        return set().union(*self.changed.values()) if self.changed else set()
+
+    def add(self, other: BatchResult) -> None:
+        """Accumulate another batch's counts."""
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.quarantined += other.quarantined
+        for kind, codes in other.changed.items():
+            self.changed.setdefault(kind, set()).update(codes)
+
+
+def prepare(mapped: Mapped) -> Incoming:
+    """Serialise a mapped record canonically (sorted keys) and hash it."""
+    text = json.dumps(
+        records.to_payload(mapped.record), ensure_ascii=False, sort_keys=True,
+        separators=(",", ":"),
+    )
+    return Incoming(
+        kind=mapped.kind,
+        record_id=mapped.record_id,
+        uscc=mapped.record.uscc,
+        payload=text,
+        content_hash=hashlib.sha256(text.encode()).digest(),
+        source_updated_at=mapped.source_updated_at,
+    )
+
+
+def _last_per_key(items: Iterable[Incoming]) -> list[Incoming]:
+    """One row per (kind, record id): the last one the source gave in this batch wins."""
+    latest: dict[tuple[str, str], Incoming] = {}
+    for item in items:
+        latest[(item.kind, item.record_id)] = item
+    return list(latest.values())
+
+
+async def write_records(
+    conn: asyncpg.Connection[Any],
+    source: str,
+    department: str,
+    incoming: Sequence[Incoming],
+    received_at: dt.datetime,
+) -> BatchResult:
+    """Upsert records, append their new versions and update the enterprise index.
+
+    Run inside the caller's transaction."""
+    rows = _last_per_key(incoming)
+    result = BatchResult(unchanged=len(incoming) - len(rows))
+    if not rows:
+        return result
+    written = await conn.fetch(
+        _UPSERT,
+        source,
+        department,
+        [r.kind.value for r in rows],
+        [r.record_id for r in rows],
+        [r.uscc for r in rows],
+        [r.payload for r in rows],
+        [r.content_hash for r in rows],
+        [r.source_updated_at for r in rows],
+        received_at,
+    )
+    for row in written:
+        kind = records.RecordKind(row["kind"])
+        result.changed.setdefault(kind, set()).add(row["uscc"])
+        if row["version"] == 1:
+            result.inserted += 1
+        else:
+            result.updated += 1
+    result.unchanged += len(rows) - len(written)
+    return result
+
+
+async def write_quarantine(
+    conn: asyncpg.Connection[Any],
+    source: str,
+    entries: Sequence[Quarantined],
+    received_at: dt.datetime,
+) -> int:
+    """Store bad source rows with their reason and position; returns how many were new."""
+    if not entries:
+        return 0
+    raws = [json.dumps(q.raw, ensure_ascii=False, sort_keys=True, default=str) for q in entries]
+    count: int = await conn.fetchval(
+        _QUARANTINE,
+        source,
+        [q.feed for q in entries],
+        [q.position for q in entries],
+        [q.reason for q in entries],
+        raws,
+        received_at,
+    )
+    return count
+
+
+async def register_source(
+    conn: asyncpg.Connection[Any] | asyncpg.Pool[Any], name: str, department: str, kind: str
+) -> Cursor:
+    """Make sure the source has a row; return its stored cursor."""
+    cursor: Cursor = await conn.fetchval(
+        """
+        INSERT INTO sources (name, department, kind) VALUES ($1, $2, $3)
+        ON CONFLICT (name) DO UPDATE SET department = EXCLUDED.department, kind = EXCLUDED.kind
+        RETURNING cursor
+        """,
+        name,
+        department,
+        kind,
+    )
+    return cursor
+
+
+async def save_progress(
+    conn: asyncpg.Connection[Any], source: str, cursor: Cursor | None, result: BatchResult
+) -> None:
+    """Store the cursor after a batch (None keeps it) and add the batch's counts."""
+    await conn.execute(
+        """
+        UPDATE sources SET cursor = coalesce($2, cursor), record_count = record_count + $3,
+               quarantine_count = quarantine_count + $4
+        WHERE name = $1
+        """,
+        source,
+        cursor,
+        result.inserted,
+        result.quarantined,
+    )
+
+
+async def mark_attempt(
+    conn: asyncpg.Connection[Any] | asyncpg.Pool[Any],
+    source: str,
+    at: dt.datetime,
+    error: str | None,
+) -> None:
+    """Record how the latest sync attempt ended (error None = success)."""
+    await conn.execute(
+        """
+        UPDATE sources SET last_attempt_at = $2, last_error = $3,
+               last_success_at = CASE WHEN $3::text IS NULL THEN $2 ELSE last_success_at END
+        WHERE name = $1
+        """,
+        source,
+        at,
+        error,
+    )
+
+
+async def mark_fetched(
+    conn: asyncpg.Connection[Any], source: str, usccs: Sequence[str], at: dt.datetime
+) -> None:
+    """Record that these enterprises were just fetched from the source on demand."""
+    await conn.execute(
+        """
+        INSERT INTO source_refreshes (uscc, source, fetched_at)
+        SELECT u, $2, $3 FROM unnest($1::text[]) AS u
+        ON CONFLICT (uscc, source) DO UPDATE SET fetched_at = EXCLUDED.fetched_at
+        """,
+        list(usccs),
+        source,
+        at,
+    )

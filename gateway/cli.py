@@ -1,0 +1,77 @@
+"""The `credit-gateway` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from gateway.settings import Settings, SettingsError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="credit-gateway", description="Enterprise credit archive and GraphQL gateway."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="serve GraphQL (and sync in the background)")
+    commands.add_parser("migrate", help="apply pending database migrations")
+    sync = commands.add_parser("sync", help="pull changes from the configured sources")
+    sync.add_argument("--source", metavar="NAME", help="only this source")
+    demo = commands.add_parser("demo", help="generate a Shantou data set, sync it and serve it")
+    demo.add_argument("--enterprises", type=_count, default=2000, metavar="N",
+                      help="enterprises to generate (default 2000, at most 1000000)")
+    demo.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default 8000)")
+    demo.add_argument("--data-dir", metavar="D", help="data folder (default GATEWAY_DATA_DIR)")
+    demo.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")
+    return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 1000000, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {value}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"credit-gateway: configuration error: {exc}", file=sys.stderr)
+        return 2
+    from gateway import commands
+
+    try:
+        return commands.run(args, settings)
+    except commands.CommandError as exc:
+        print(f"credit-gateway: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""What each `credit-gateway` subcommand does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from gateway.settings import Settings
+
+
+class CommandError(Exception):
+    """A command cannot go on; the message says why and what to do."""
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Dispatch a parsed command line."""
+    if args.command == "serve":
+        return serve(settings)
+    if args.command == "migrate":
+        return asyncio.run(migrate(settings))
+    if args.command == "sync":
+        return asyncio.run(sync(settings, args.source))
+    if args.command == "demo":
+        data_dir = Path(args.data_dir).expanduser() if args.data_dir else settings.data_dir
+        settings = dataclasses.replace(settings, data_dir=data_dir, port=args.port)
+        from gateway.demo import run_demo
+
+        return run_demo(settings, enterprises=args.enterprises, seed=args.seed)
+    raise CommandError(f"unknown command {args.command}")
+
+
+def serve(settings: Settings) -> int:
+    """Serve GraphQL until interrupted."""
+    import uvicorn
+
+    from gateway.app import create_app
+
+    _check_config(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def _check_config(settings: Settings) -> None:
+    """Fail before binding a port when a configuration file is wrong."""
+    from adapters.config import ConfigError
+    from gateway.keyareas import KeyAreaRulesError
+    from gateway.lifecycle import load_key_area_rules, load_sources
+
+    try:
+        load_sources(settings)
+        load_key_area_rules(settings)
+    except (ConfigError, KeyAreaRulesError) as exc:
+        raise CommandError(f"configuration error: {exc}") from None
+
+
+async def migrate(settings: Settings) -> int:
+    """Apply pending migrations."""
+    from gateway.lifecycle import open_archive
+
+    pool = await open_archive(settings)
+    await pool.close()
+    print("migrations applied")
+    return 0
+
+
+async def sync(settings: Settings, only: str | None) -> int:
+    """Sync the configured sources once, with a progress bar; 1 if any source failed."""
+    from gateway.lifecycle import load_key_area_rules, load_sources, open_archive
+    from gateway.sync import sync_source
+
+    _check_config(settings)
+    sources = load_sources(settings)
+    if sources is None:
+        raise CommandError("SOURCES_CONFIG is not set: name the sources' TOML file")
+    chosen = [s for s in sources.sources if only is None or s.name == only]
+    if not chosen:
+        names = ", ".join(s.name for s in sources.sources)
+        raise CommandError(f"no source named {only!r}; configured: {names}")
+    rules = load_key_area_rules(settings)
+    pool = await open_archive(settings)
+    failed = 0
+    try:
+        with _progress() as progress:
+            for source in chosen:
+                task = progress.add_task(source.name, total=None)
+                report = await sync_source(
+                    pool, source, rules, on_batch=lambda n, t=task: progress.advance(t, n)
+                )
+                progress.update(task, total=report.rows, completed=report.rows)
+                _print_report(progress.console, report)
+                failed += report.error is not None
+    finally:
+        await pool.close()
+    return 1 if failed else 0
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(),
+        TextColumn("{task.completed:>9,.0f} rows"), TimeElapsedColumn(),
+    )
+
+
+def _print_report(console: Console, report: object) -> None:
+    from gateway.sync import SyncReport
+
+    assert isinstance(report, SyncReport)
+    if report.skipped:
+        console.print(f"{report.source}: skipped, another process is syncing it")
+        return
+    r = report.result
+    line = (f"{report.source}: {report.rows} rows in {report.batches} batches: "
+            f"{r.inserted} new, {r.updated} changed, {r.unchanged} unchanged, "
+            f"{r.quarantined} quarantined")
+    if report.error:
+        line += f"; stopped: {report.error}"
+    console.print(line)

@@ -1,0 +1,107 @@
+"""`credit-gateway demo`: demo source systems of every kind, synced and served."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from rich.console import Console
+
+from gateway.settings import Settings
+
+EXCHANGE_DATABASE = "demo_exchange"
+
+
+def run_demo(settings: Settings, *, enterprises: int, seed: int) -> int:
+    """Generate, sync and serve until interrupted."""
+    try:
+        asyncio.run(_demo(settings, enterprises, seed))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _database_url(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+async def _ensure_database(server_url: str, name: str) -> str:
+    conn: asyncpg.Connection[Any] = await asyncpg.connect(server_url)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return _database_url(server_url, name)
+
+
+async def _demo(settings: Settings, enterprises: int, seed: int) -> None:
+    import uvicorn
+
+    from adapters.demo import start_demo_sources
+    from gateway.app import create_app
+    from gateway.database import resolve_url
+    from gateway.lifecycle import load_key_area_rules, load_sources, open_archive
+    from gateway.sync import sync_all
+
+    console = Console()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    server_url = await asyncio.to_thread(resolve_url, settings.database_url, settings.data_dir)
+    settings = dataclasses.replace(settings, database_url=server_url)
+    exchange = await _ensure_database(server_url, EXCHANGE_DATABASE)
+    console.print(f"generating {enterprises:,} enterprises into the demo source systems …")
+    demo = await start_demo_sources(settings.data_dir / "demo", exchange, enterprises, seed)
+    try:
+        os.environ.update(demo.env)
+        settings = dataclasses.replace(settings, sources_config=demo.config_path)
+        sources = load_sources(settings)
+        assert sources is not None
+        pool = await open_archive(settings)
+        try:
+            for report in await sync_all(pool, sources, load_key_area_rules(settings)):
+                r = report.result
+                console.print(f"  synced {report.source}: {report.rows:,} rows, "
+                              f"{r.inserted:,} new, {r.quarantined} quarantined"
+                              + (f", error: {report.error}" if report.error else ""))
+        finally:
+            await pool.close()
+        _print_welcome(console, settings, demo.sample_usccs)
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port,
+                                log_level="warning")
+        await uvicorn.Server(config).serve()
+    finally:
+        await demo.stop()
+
+
+def _print_welcome(console: Console, settings: Settings, samples: list[str]) -> None:
+    address = f"http://127.0.0.1:{settings.port}/graphql"
+    code = samples[0] if samples else "914403001922038216"
+    console.print(f"\n[bold]GraphiQL:[/bold] {address}\n")
+    console.print("Try this query (curl or GraphiQL):\n")
+    console.print(SAMPLE_QUERY.replace("$USCC", code), markup=False)
+    console.print(
+        f"\ncurl -s {address} -H 'content-type: application/json' "
+        f"-d '{{\"query\": \"{{ enterprise(uscc: \\\"{code}\\\") {{ name status "
+        f"penalties {{ decisionNumber severity }} }} }}\"}}'\n",
+        markup=False,
+    )
+    console.print("Press Ctrl+C to stop.")
+
+
+SAMPLE_QUERY = """{
+  enterprise(uscc: "$USCC") {
+    uscc name formerNames status division keyAreas
+    provenance { source department recordId receivedAt }
+    licenses { number title status validUntil provenance { source recordId } }
+    penalties { decisionNumber decidedOn severity fineAmount measures
+                publicity { state publicUntil repairableFrom } provenance { source recordId } }
+    inspections { reference inspectedOn result provenance { source recordId } }
+    listings { kind reason listedOn active provenance { source recordId } }
+    freshness { source syncedAt stale }
+  }
+}"""

@@ -1,0 +1,65 @@
+"""Start and stop the components of one gateway process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+
+from adapters.config import SourcesConfig, load_sources_config
+from gateway.database import create_pool, resolve_url
+from gateway.keyareas import DEFAULT_RULES, KeyAreaRules, load_rules
+from gateway.migrate import migrate
+from gateway.refresh import SourceRefresher
+from gateway.services import Services
+from gateway.settings import Settings
+from gateway.sync import run_periodically
+
+
+async def open_archive(settings: Settings) -> asyncpg.Pool[Any]:
+    """A pool on the archive (starting the embedded server if needed), migrated."""
+    url = await asyncio.to_thread(resolve_url, settings.database_url, settings.data_dir)
+    pool = await create_pool(url)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    return pool
+
+
+def load_sources(settings: Settings) -> SourcesConfig | None:
+    """The configured sources, or None when SOURCES_CONFIG is not set."""
+    if settings.sources_config is None:
+        return None
+    return load_sources_config(settings.sources_config, os.environ)
+
+
+def load_key_area_rules(settings: Settings) -> KeyAreaRules:
+    """The configured key-area rules, or the built-in ones."""
+    return DEFAULT_RULES if settings.key_area_rules is None else load_rules(settings.key_area_rules)
+
+
+@contextlib.asynccontextmanager
+async def start_services(settings: Settings) -> AsyncIterator[Services]:
+    """Open the archive, the sources and the background sync; close them on exit."""
+    sources = load_sources(settings)
+    rules = load_key_area_rules(settings)
+    pool = await open_archive(settings)
+    refresher = None
+    if sources is not None:
+        refresher = SourceRefresher(pool, sources, rules, settings.refresh_timeout)
+    stop = asyncio.Event()
+    background = None
+    if sources is not None and settings.sync_enabled:
+        background = asyncio.create_task(run_periodically(pool, sources, rules, stop))
+    try:
+        yield Services(settings=settings, pool=pool, sources=sources, refresher=refresher)
+    finally:
+        stop.set()
+        if background is not None:
+            await background
+        if refresher is not None:
+            await refresher.aclose()
+        await pool.close()

@@ -1,0 +1,94 @@
+"""On-demand refresh: before serving a profile, fetch sources whose copy is too old."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from adapters.base import Connector, FetchUnsupported, SourceUnavailable
+from adapters.config import SourceConfig, SourcesConfig
+from adapters.connectors import open_connector
+from adapters.mapping import Mapper
+from gateway.archive import store
+from gateway.freshness import SourceFreshness
+from gateway.keyareas import KeyAreaRules
+from gateway.sync import ingest, utcnow
+
+log = logging.getLogger(__name__)
+
+_SYNCED = """
+SELECT s.name, greatest(s.last_success_at, r.fetched_at) AS synced_at
+FROM sources s LEFT JOIN source_refreshes r ON r.source = s.name AND r.uscc = $1
+"""
+
+
+class SourceRefresher:
+    """Fetches one enterprise from each out-of-date source, within `timeout` seconds in all."""
+
+    def __init__(
+        self, pool: asyncpg.Pool[Any], config: SourcesConfig, rules: KeyAreaRules, timeout: float
+    ) -> None:
+        self._pool = pool
+        self._config = config
+        self._rules = rules
+        self._timeout = timeout
+        self._connectors: dict[str, Connector] = {}
+        self._mappers = {s.name: Mapper(s) for s in config.sources}
+        self._cannot_fetch: set[str] = set()
+
+    async def ensure_fresh(self, uscc: str) -> Sequence[SourceFreshness]:
+        """Refresh what is older than each source's max age; report every source's freshness."""
+        now = utcnow()
+        synced = {r["name"]: r["synced_at"] for r in await self._pool.fetch(_SYNCED, uscc)}
+        due = [s for s in self._config.sources
+               if _is_stale(synced.get(s.name), s, now) and s.name not in self._cannot_fetch]
+        if due:
+            refreshed = await self._refresh_all(due, uscc, now)
+            synced.update({name: now for name in refreshed})
+        return [
+            SourceFreshness(s.name, s.department, synced.get(s.name),
+                            _is_stale(synced.get(s.name), s, now))
+            for s in self._config.sources
+        ]
+
+    async def _refresh_all(self, due: list[SourceConfig], uscc: str, now: dt.datetime) -> list[str]:
+        tasks = {asyncio.create_task(self._refresh(s, uscc, now)): s.name for s in due}
+        done, pending = await asyncio.wait(tasks, timeout=self._timeout)
+        for task in pending:
+            task.cancel()
+            log.warning("refresh of %s from %s timed out", uscc, tasks[task])
+        return [tasks[t] for t in done if not t.cancelled() and t.exception() is None and t.result()]
+
+    async def _refresh(self, source: SourceConfig, uscc: str, now: dt.datetime) -> bool:
+        try:
+            rows = await self._connector(source).fetch([uscc])
+        except FetchUnsupported:
+            self._cannot_fetch.add(source.name)
+            return False
+        except SourceUnavailable as exc:
+            log.warning("refresh of %s from %s failed: %s", uscc, source.name, exc)
+            return False
+        async with self._pool.acquire() as conn:
+            await ingest(conn, source, self._mappers[source.name], rows, self._rules, None)
+            await store.mark_fetched(conn, source.name, [uscc], now)
+        return True
+
+    def _connector(self, source: SourceConfig) -> Connector:
+        if source.name not in self._connectors:
+            self._connectors[source.name] = open_connector(source)
+        return self._connectors[source.name]
+
+    async def aclose(self) -> None:
+        """Close every connector opened for refreshes."""
+        for connector in self._connectors.values():
+            await connector.aclose()
+        self._connectors.clear()
+
+
+def _is_stale(synced_at: dt.datetime | None, source: SourceConfig, now: dt.datetime) -> bool:
+    return synced_at is None or now - synced_at > source.max_age

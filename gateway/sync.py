@@ -1,0 +1,162 @@
+"""Sync: pull each source's changes into the archive, one committed batch at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import asyncpg
+
+from adapters.base import Connector, Cursor, RawRow, SourceUnavailable
+from adapters.config import SourceConfig, SourcesConfig
+from adapters.connectors import open_connector
+from adapters.mapping import Mapped, Mapper, Quarantined
+from gateway.archive import store
+from gateway.keyareas import KeyAreaRules, refresh_tags
+from gateway.records import RecordKind
+
+log = logging.getLogger(__name__)
+
+_TAGGING_KINDS = (RecordKind.REGISTRATION, RecordKind.LICENSE)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclasses.dataclass(slots=True)
+class SyncReport:
+    """How one sync of one source went."""
+
+    source: str
+    batches: int = 0
+    rows: int = 0
+    result: store.BatchResult = dataclasses.field(default_factory=store.BatchResult)
+    error: str | None = None
+    skipped: bool = False
+
+
+def map_rows(mapper: Mapper, rows: Sequence[RawRow]) -> tuple[list[store.Incoming], list[Quarantined]]:
+    """Map source rows; bad ones become quarantine entries instead of stopping the batch."""
+    good: list[store.Incoming] = []
+    bad: list[Quarantined] = []
+    for row in rows:
+        outcome = mapper.map(row)
+        if isinstance(outcome, Mapped):
+            good.append(store.prepare(outcome))
+        else:
+            bad.append(outcome)
+    return good, bad
+
+
+async def ingest(
+    conn: asyncpg.Connection[Any],
+    source: SourceConfig,
+    mapper: Mapper,
+    rows: Sequence[RawRow],
+    rules: KeyAreaRules,
+    cursor: Cursor | None,
+) -> store.BatchResult:
+    """Write one batch (records, quarantine, tags and, for a sync, the cursor) atomically."""
+    good, bad = map_rows(mapper, rows)
+    now = utcnow()
+    async with conn.transaction():
+        result = await store.write_records(conn, source.name, source.department, good, now)
+        result.quarantined = await store.write_quarantine(conn, source.name, bad, now)
+        tagged = set().union(*(result.changed.get(k, set()) for k in _TAGGING_KINDS))
+        await refresh_tags(conn, tagged, rules, now)
+        await store.save_progress(conn, source.name, cursor, result)
+    return result
+
+
+def _lock_key(source: str) -> str:
+    return f"credit-gateway sync {source}"
+
+
+async def sync_source(
+    pool: asyncpg.Pool[Any],
+    source: SourceConfig,
+    rules: KeyAreaRules,
+    *,
+    connector: Connector | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> SyncReport:
+    """Pull every change since the stored cursor. Skips when another process is syncing it."""
+    report = SyncReport(source.name)
+    async with pool.acquire() as conn:
+        locked = await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", _lock_key(source.name))
+        if not locked:
+            report.skipped = True
+            return report
+        try:
+            await _sync_locked(conn, source, rules, connector, on_batch, report)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", _lock_key(source.name))
+    return report
+
+
+async def _sync_locked(
+    conn: asyncpg.Connection[Any],
+    source: SourceConfig,
+    rules: KeyAreaRules,
+    connector: Connector | None,
+    on_batch: Callable[[int], None] | None,
+    report: SyncReport,
+) -> None:
+    started = utcnow()
+    cursor = await store.register_source(conn, source.name, source.department, source.connector)
+    mapper = Mapper(source)
+    own = connector is None
+    active = open_connector(source) if connector is None else connector
+    try:
+        async for batch in active.changes(cursor):
+            report.result.add(await ingest(conn, source, mapper, batch.rows, rules, batch.cursor))
+            report.batches += 1
+            report.rows += len(batch.rows)
+            if on_batch is not None:
+                on_batch(len(batch.rows))
+    except SourceUnavailable as exc:
+        report.error = str(exc)
+        log.warning("source %s unavailable: %s", source.name, exc)
+    finally:
+        if own:
+            await active.aclose()
+    await store.mark_attempt(conn, source.name, started, report.error)
+
+
+async def sync_all(
+    pool: asyncpg.Pool[Any],
+    config: SourcesConfig,
+    rules: KeyAreaRules,
+    only: str | None = None,
+) -> list[SyncReport]:
+    """Sync every configured source (or just `only`), one after the other."""
+    chosen = [s for s in config.sources if only is None or s.name == only]
+    return [await sync_source(pool, s, rules) for s in chosen]
+
+
+async def run_periodically(
+    pool: asyncpg.Pool[Any], config: SourcesConfig, rules: KeyAreaRules, stop: asyncio.Event
+) -> None:
+    """The server's background sync: each source on its own interval until `stop` is set."""
+    await asyncio.gather(*(_loop(pool, s, rules, stop) for s in config.sources))
+
+
+async def _loop(
+    pool: asyncpg.Pool[Any], source: SourceConfig, rules: KeyAreaRules, stop: asyncio.Event
+) -> None:
+    while not stop.is_set():
+        try:
+            report = await sync_source(pool, source, rules)
+            if report.rows:
+                log.info("synced %s: %d rows, %s", source.name, report.rows, report.result)
+        except Exception:  # a bug in one source's sync must not stop the others
+            log.exception("sync of %s failed", source.name)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=source.interval.total_seconds())
+        except TimeoutError:
+            pass
