@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -22,8 +21,13 @@ def _parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", help="pull changes from the configured sources")
     sync.add_argument("--source", metavar="NAME", help="only this source")
     demo = commands.add_parser("demo", help="generate a Shantou data set, sync it and serve it")
-    demo.add_argument("--enterprises", type=_count, default=2000, metavar="N",
-                      help="enterprises to generate (default 2000, at most 1000000)")
+    demo.add_argument(
+        "--enterprises",
+        type=_count,
+        default=2000,
+        metavar="N",
+        help="enterprises to generate (default 2000, at most 1000000)",
+    )
     demo.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default 8000)")
     demo.add_argument("--data-dir", metavar="D", help="data folder (default GATEWAY_DATA_DIR)")
     demo.add_argument("--seed", type=int, default=2026, help="generator seed (default 2026)")

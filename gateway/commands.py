@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 from pathlib import Path
 
 from rich.console import Console
@@ -89,7 +90,7 @@ async def sync(settings: Settings, only: str | None) -> int:
             for source in chosen:
                 task = progress.add_task(source.name, total=None)
                 report = await sync_source(
-                    pool, source, rules, on_batch=lambda n, t=task: progress.advance(t, n)
+                    pool, source, rules, on_batch=functools.partial(progress.advance, task)
                 )
                 progress.update(task, total=report.rows, completed=report.rows)
                 _print_report(progress.console, report)
@@ -101,8 +102,10 @@ async def sync(settings: Settings, only: str | None) -> int:
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(),
-        TextColumn("{task.completed:>9,.0f} rows"), TimeElapsedColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:>9,.0f} rows"),
+        TimeElapsedColumn(),
     )
 
 
@@ -114,9 +117,11 @@ def _print_report(console: Console, report: object) -> None:
         console.print(f"{report.source}: skipped, another process is syncing it")
         return
     r = report.result
-    line = (f"{report.source}: {report.rows} rows in {report.batches} batches: "
-            f"{r.inserted} new, {r.updated} changed, {r.unchanged} unchanged, "
-            f"{r.quarantined} quarantined")
+    line = (
+        f"{report.source}: {report.rows} rows in {report.batches} batches: "
+        f"{r.inserted} new, {r.updated} changed, {r.unchanged} unchanged, "
+        f"{r.quarantined} quarantined"
+    )
     if report.error:
         line += f"; stopped: {report.error}"
     console.print(line)

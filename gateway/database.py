@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import asyncpg.pool
 
 log = logging.getLogger(__name__)
 
 Pool = asyncpg.Pool
+Connection = asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]
+"""A connection of its own or one borrowed from a pool: both run queries alike."""
 
 
 def embedded_url(data_dir: Path) -> str:
@@ -20,7 +23,7 @@ def embedded_url(data_dir: Path) -> str:
     pg_dir = data_dir / "pg"
     pg_dir.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None leaves the server running for the next process to reuse.
-    server = pgserver.get_server(str(pg_dir), cleanup_mode=None)
+    server = pgserver.get_server(str(pg_dir), cleanup_mode=None)  # type: ignore[attr-defined]
     url = str(server.get_uri())
     log.info("embedded PostgreSQL at %s", pg_dir)
     return url

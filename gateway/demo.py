@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 from typing import Any
@@ -18,10 +19,8 @@ EXCHANGE_DATABASE = "demo_exchange"
 
 def run_demo(settings: Settings, *, enterprises: int, seed: int) -> int:
     """Generate, sync and serve until interrupted."""
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_demo(settings, enterprises, seed))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -65,14 +64,17 @@ async def _demo(settings: Settings, enterprises: int, seed: int) -> None:
         try:
             for report in await sync_all(pool, sources, load_key_area_rules(settings)):
                 r = report.result
-                console.print(f"  synced {report.source}: {report.rows:,} rows, "
-                              f"{r.inserted:,} new, {r.quarantined} quarantined"
-                              + (f", error: {report.error}" if report.error else ""))
+                console.print(
+                    f"  synced {report.source}: {report.rows:,} rows, "
+                    f"{r.inserted:,} new, {r.quarantined} quarantined"
+                    + (f", error: {report.error}" if report.error else "")
+                )
         finally:
             await pool.close()
         _print_welcome(console, settings, demo.sample_usccs)
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port,
-                                log_level="warning")
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
+        )
         await uvicorn.Server(config).serve()
     finally:
         await demo.stop()
@@ -86,7 +88,7 @@ def _print_welcome(console: Console, settings: Settings, samples: list[str]) -> 
     console.print(SAMPLE_QUERY.replace("$USCC", code), markup=False)
     console.print(
         f"\ncurl -s {address} -H 'content-type: application/json' "
-        f"-d '{{\"query\": \"{{ enterprise(uscc: \\\"{code}\\\") {{ name status "
+        f'-d \'{{"query": "{{ enterprise(uscc: \\"{code}\\") {{ name status '
         f"penalties {{ decisionNumber severity }} }} }}\"}}'\n",
         markup=False,
     )

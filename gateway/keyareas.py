@@ -15,8 +15,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-import asyncpg
-
+from gateway.database import Connection
 from gateway.records import KeyArea
 
 
@@ -84,10 +83,20 @@ DEFAULT_RULES = KeyAreaRules(
         IndustryRule("C14", KeyArea.FOOD_PRODUCTION, "行业代码 C14 食品制造业"),
         IndustryRule("C15", KeyArea.FOOD_PRODUCTION, "行业代码 C15 酒、饮料和精制茶制造业"),
         IndustryRule("C1492", KeyArea.SPECIAL_FOOD, "行业代码 C1492 保健食品制造"),
-        IndustryRule("C1495", KeyArea.FOOD_ADDITIVE_PRODUCTION, "行业代码 C1495 食品及饲料添加剂制造"),
-        IndustryRule("C341", KeyArea.SPECIAL_EQUIPMENT_PRODUCTION, "行业代码 C341 锅炉及原动设备制造"),
-        IndustryRule("C3432", KeyArea.SPECIAL_EQUIPMENT_PRODUCTION, "行业代码 C3432 生产专用起重机制造"),
-        IndustryRule("C3435", KeyArea.SPECIAL_EQUIPMENT_PRODUCTION, "行业代码 C3435 电梯、自动扶梯及升降机制造"),
+        IndustryRule(
+            "C1495", KeyArea.FOOD_ADDITIVE_PRODUCTION, "行业代码 C1495 食品及饲料添加剂制造"
+        ),
+        IndustryRule(
+            "C341", KeyArea.SPECIAL_EQUIPMENT_PRODUCTION, "行业代码 C341 锅炉及原动设备制造"
+        ),
+        IndustryRule(
+            "C3432", KeyArea.SPECIAL_EQUIPMENT_PRODUCTION, "行业代码 C3432 生产专用起重机制造"
+        ),
+        IndustryRule(
+            "C3435",
+            KeyArea.SPECIAL_EQUIPMENT_PRODUCTION,
+            "行业代码 C3435 电梯、自动扶梯及升降机制造",
+        ),
         IndustryRule("C3436", KeyArea.SPECIAL_EQUIPMENT_PRODUCTION, "行业代码 C3436 客运索道制造"),
     ),
 )
@@ -129,7 +138,9 @@ def _parse_licence(name: str, index: int, rule: Any) -> LicenceRule:
         compiled = re.compile(pattern)
     except re.error as exc:
         raise KeyAreaRulesError(f"{where}: pattern {pattern!r} is not a regex: {exc}") from None
-    return LicenceRule(compiled, _key_area(where, rule.get("key_area")), _text(where, rule, "reason"))
+    return LicenceRule(
+        compiled, _key_area(where, rule.get("key_area")), _text(where, rule, "reason")
+    )
 
 
 def _parse_industry(name: str, index: int, rule: Any) -> IndustryRule:
@@ -137,7 +148,9 @@ def _parse_industry(name: str, index: int, rule: Any) -> IndustryRule:
     prefix = _text(where, rule, "prefix").strip().upper()
     if not re.fullmatch(r"[A-T]?\d{1,4}|[A-T]", prefix):
         raise KeyAreaRulesError(f"{where}: prefix {prefix!r} is not a GB/T 4754 code prefix")
-    return IndustryRule(prefix, _key_area(where, rule.get("key_area")), _text(where, rule, "reason"))
+    return IndustryRule(
+        prefix, _key_area(where, rule.get("key_area")), _text(where, rule, "reason")
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -216,16 +229,22 @@ def _plan(rows: list[Any], rules: KeyAreaRules) -> _Plan:
         wanted = derive_tags(rules, row["industry"], row["licences"]) | manual
         have = {(t.key_area, t.origin) for t in current}
         want = {(t.key_area, t.origin) for t in wanted}
-        plan.removed += [(uscc, t.key_area.value, t.origin) for t in current
-                         if (t.key_area, t.origin) not in want]
-        plan.added += [(uscc, t.key_area.value, t.origin, t.reason) for t in wanted
-                       if (t.key_area, t.origin) not in have]
+        plan.removed += [
+            (uscc, t.key_area.value, t.origin)
+            for t in current
+            if (t.key_area, t.origin) not in want
+        ]
+        plan.added += [
+            (uscc, t.key_area.value, t.origin, t.reason)
+            for t in wanted
+            if (t.key_area, t.origin) not in have
+        ]
         plan.areas[uscc] = ",".join(sorted({t.key_area.value for t in wanted}))
     return plan
 
 
 async def refresh_tags(
-    conn: asyncpg.Connection[Any], usccs: Collection[str], rules: KeyAreaRules, at: dt.datetime
+    conn: Connection, usccs: Collection[str], rules: KeyAreaRules, at: dt.datetime
 ) -> int:
     """Re-derive the tags of these enterprises; returns the number of tag changes."""
     if not usccs:
@@ -236,9 +255,16 @@ async def refresh_tags(
         return 0
     await conn.execute(
         _APPLY,
-        [r[0] for r in plan.removed], [r[1] for r in plan.removed], [r[2] for r in plan.removed],
-        [a[0] for a in plan.added], [a[1] for a in plan.added], [a[2] for a in plan.added],
-        [a[3] for a in plan.added], at, _REMOVAL_REASON,
-        list(plan.areas), [plan.areas[u] for u in plan.areas],
+        [r[0] for r in plan.removed],
+        [r[1] for r in plan.removed],
+        [r[2] for r in plan.removed],
+        [a[0] for a in plan.added],
+        [a[1] for a in plan.added],
+        [a[2] for a in plan.added],
+        [a[3] for a in plan.added],
+        at,
+        _REMOVAL_REASON,
+        list(plan.areas),
+        [plan.areas[u] for u in plan.areas],
     )
     return len(plan.removed) + len(plan.added)

@@ -6,9 +6,8 @@ import logging
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
-import asyncpg
+from gateway.database import Connection
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ def available() -> list[Migration]:
     return sorted(found, key=lambda m: m.version)
 
 
-async def migrate(conn: asyncpg.Connection[Any]) -> list[str]:
+async def migrate(conn: Connection) -> list[str]:
     """Apply every pending migration; returns the names applied (empty when up to date).
 
     The transaction-scoped advisory lock makes concurrent callers wait, then see the

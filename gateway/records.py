@@ -262,8 +262,16 @@ def _decode(type_text: str, value: Any) -> Any:
 _ENUMS: dict[str, type[enum.Enum]] = {
     cls.__name__: cls
     for cls in (
-        RecordKind, EnterpriseStatus, KeyArea, LicenseStatus, PenaltyMeasure, PenaltyProcedure,
-        InspectionKind, InspectionResult, ListKind, CommitmentStatus,
+        RecordKind,
+        EnterpriseStatus,
+        KeyArea,
+        LicenseStatus,
+        PenaltyMeasure,
+        PenaltyProcedure,
+        InspectionKind,
+        InspectionResult,
+        ListKind,
+        CommitmentStatus,
     )
 }
 

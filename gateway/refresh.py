@@ -45,14 +45,18 @@ class SourceRefresher:
         """Refresh what is older than each source's max age; report every source's freshness."""
         now = utcnow()
         synced = {r["name"]: r["synced_at"] for r in await self._pool.fetch(_SYNCED, uscc)}
-        due = [s for s in self._config.sources
-               if _is_stale(synced.get(s.name), s, now) and s.name not in self._cannot_fetch]
+        due = [
+            s
+            for s in self._config.sources
+            if _is_stale(synced.get(s.name), s, now) and s.name not in self._cannot_fetch
+        ]
         if due:
             refreshed = await self._refresh_all(due, uscc, now)
             synced.update({name: now for name in refreshed})
         return [
-            SourceFreshness(s.name, s.department, synced.get(s.name),
-                            _is_stale(synced.get(s.name), s, now))
+            SourceFreshness(
+                s.name, s.department, synced.get(s.name), _is_stale(synced.get(s.name), s, now)
+            )
             for s in self._config.sources
         ]
 
@@ -62,7 +66,9 @@ class SourceRefresher:
         for task in pending:
             task.cancel()
             log.warning("refresh of %s from %s timed out", uscc, tasks[task])
-        return [tasks[t] for t in done if not t.cancelled() and t.exception() is None and t.result()]
+        return [
+            tasks[t] for t in done if not t.cancelled() and t.exception() is None and t.result()
+        ]
 
     async def _refresh(self, source: SourceConfig, uscc: str, now: dt.datetime) -> bool:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -16,6 +17,7 @@ from adapters.config import SourceConfig, SourcesConfig
 from adapters.connectors import open_connector
 from adapters.mapping import Mapped, Mapper, Quarantined
 from gateway.archive import store
+from gateway.database import Connection
 from gateway.keyareas import KeyAreaRules, refresh_tags
 from gateway.records import RecordKind
 
@@ -40,7 +42,9 @@ class SyncReport:
     skipped: bool = False
 
 
-def map_rows(mapper: Mapper, rows: Sequence[RawRow]) -> tuple[list[store.Incoming], list[Quarantined]]:
+def map_rows(
+    mapper: Mapper, rows: Sequence[RawRow]
+) -> tuple[list[store.Incoming], list[Quarantined]]:
     """Map source rows; bad ones become quarantine entries instead of stopping the batch."""
     good: list[store.Incoming] = []
     bad: list[Quarantined] = []
@@ -54,7 +58,7 @@ def map_rows(mapper: Mapper, rows: Sequence[RawRow]) -> tuple[list[store.Incomin
 
 
 async def ingest(
-    conn: asyncpg.Connection[Any],
+    conn: Connection,
     source: SourceConfig,
     mapper: Mapper,
     rows: Sequence[RawRow],
@@ -88,7 +92,9 @@ async def sync_source(
     """Pull every change since the stored cursor. Skips when another process is syncing it."""
     report = SyncReport(source.name)
     async with pool.acquire() as conn:
-        locked = await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", _lock_key(source.name))
+        locked = await conn.fetchval(
+            "SELECT pg_try_advisory_lock(hashtext($1))", _lock_key(source.name)
+        )
         if not locked:
             report.skipped = True
             return report
@@ -100,7 +106,7 @@ async def sync_source(
 
 
 async def _sync_locked(
-    conn: asyncpg.Connection[Any],
+    conn: Connection,
     source: SourceConfig,
     rules: KeyAreaRules,
     connector: Connector | None,
@@ -156,7 +162,5 @@ async def _loop(
                 log.info("synced %s: %d rows, %s", source.name, report.rows, report.result)
         except Exception:  # a bug in one source's sync must not stop the others
             log.exception("sync of %s failed", source.name)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=source.interval.total_seconds())
-        except TimeoutError:
-            pass

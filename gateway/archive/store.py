@@ -19,6 +19,7 @@ import asyncpg
 from adapters.base import Cursor
 from adapters.mapping import Mapped, Quarantined
 from gateway import records
+from gateway.database import Connection
 
 _UPSERT = """
 WITH incoming AS (
@@ -117,7 +118,9 @@ class BatchResult:
 def prepare(mapped: Mapped) -> Incoming:
     """Serialise a mapped record canonically (sorted keys) and hash it."""
     text = json.dumps(
-        records.to_payload(mapped.record), ensure_ascii=False, sort_keys=True,
+        records.to_payload(mapped.record),
+        ensure_ascii=False,
+        sort_keys=True,
         separators=(",", ":"),
     )
     return Incoming(
@@ -139,7 +142,7 @@ def _last_per_key(items: Iterable[Incoming]) -> list[Incoming]:
 
 
 async def write_records(
-    conn: asyncpg.Connection[Any],
+    conn: Connection,
     source: str,
     department: str,
     incoming: Sequence[Incoming],
@@ -176,7 +179,7 @@ async def write_records(
 
 
 async def write_quarantine(
-    conn: asyncpg.Connection[Any],
+    conn: Connection,
     source: str,
     entries: Sequence[Quarantined],
     received_at: dt.datetime,
@@ -198,7 +201,7 @@ async def write_quarantine(
 
 
 async def register_source(
-    conn: asyncpg.Connection[Any] | asyncpg.Pool[Any], name: str, department: str, kind: str
+    conn: Connection | asyncpg.Pool[Any], name: str, department: str, kind: str
 ) -> Cursor:
     """Make sure the source has a row; return its stored cursor."""
     cursor: Cursor = await conn.fetchval(
@@ -215,7 +218,7 @@ async def register_source(
 
 
 async def save_progress(
-    conn: asyncpg.Connection[Any], source: str, cursor: Cursor | None, result: BatchResult
+    conn: Connection, source: str, cursor: Cursor | None, result: BatchResult
 ) -> None:
     """Store the cursor after a batch (None keeps it) and add the batch's counts."""
     await conn.execute(
@@ -232,7 +235,7 @@ async def save_progress(
 
 
 async def mark_attempt(
-    conn: asyncpg.Connection[Any] | asyncpg.Pool[Any],
+    conn: Connection | asyncpg.Pool[Any],
     source: str,
     at: dt.datetime,
     error: str | None,
@@ -251,7 +254,7 @@ async def mark_attempt(
 
 
 async def mark_fetched(
-    conn: asyncpg.Connection[Any], source: str, usccs: Sequence[str], at: dt.datetime
+    conn: Connection, source: str, usccs: Sequence[str], at: dt.datetime
 ) -> None:
     """Record that these enterprises were just fetched from the source on demand."""
     await conn.execute(

@@ -78,8 +78,10 @@ def test_rules_from_toml(tmp_path: Path) -> None:
         ('[[licence]]\npattern = "("\nkey_area = "SPECIAL_FOOD"\nreason = "x"\n', "not a regex"),
         ('[[licence]]\npattern = "SC"\nkey_area = "TOYS"\nreason = "x"\n', "key_area 'TOYS'"),
         ('[[licence]]\nkey_area = "SPECIAL_FOOD"\nreason = "x"\n', "pattern must be"),
-        ('[[industry]]\nprefix = "food"\nkey_area = "SPECIAL_FOOD"\nreason = "x"\n',
-         "not a GB/T 4754"),
+        (
+            '[[industry]]\nprefix = "food"\nkey_area = "SPECIAL_FOOD"\nreason = "x"\n',
+            "not a GB/T 4754",
+        ),
         ('[[industry]]\nprefix = "C14"\nkey_area = "SPECIAL_FOOD"\n', "reason must be"),
         ("[[licence]\n", "rules.toml"),
     ],

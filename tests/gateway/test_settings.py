@@ -18,11 +18,17 @@ def test_defaults() -> None:
 def test_good_values(tmp_path: Path) -> None:
     cfg = tmp_path / "sources.toml"
     cfg.write_text("")
-    s = Settings.from_env({
-        "DATABASE_URL": "postgresql://u@db/credit", "CACHE_URL": "redis://cache:6379/0",
-        "GATEWAY_DATA_DIR": str(tmp_path), "SOURCES_CONFIG": str(cfg), "GATEWAY_PORT": "9000",
-        "GATEWAY_SYNC": "off", "GATEWAY_REFRESH_TIMEOUT": "1.5",
-    })
+    s = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql://u@db/credit",
+            "CACHE_URL": "redis://cache:6379/0",
+            "GATEWAY_DATA_DIR": str(tmp_path),
+            "SOURCES_CONFIG": str(cfg),
+            "GATEWAY_PORT": "9000",
+            "GATEWAY_SYNC": "off",
+            "GATEWAY_REFRESH_TIMEOUT": "1.5",
+        }
+    )
     assert s.port == 9000 and not s.sync_enabled and s.sources_config == cfg
     assert s.refresh_timeout == 1.5
 

@@ -1,0 +1,184 @@
+"""Sync from a real exchange database into the archive: versions, quarantine, tags, cursors."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from gateway.keyareas import DEFAULT_RULES
+from gateway.sync import sync_source
+from tests.gateway.exchange import T0, code, create_exchange, write_config
+
+
+async def _counts(pool: asyncpg.Pool[Any]) -> dict[str, int]:
+    row = await pool.fetchrow(
+        "SELECT (SELECT count(*) FROM records) AS records,"
+        " (SELECT count(*) FROM record_versions) AS versions,"
+        " (SELECT count(*) FROM enterprises) AS enterprises,"
+        " (SELECT count(*) FROM quarantine) AS quarantine"
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def test_sync_archives_records_with_provenance_and_quarantine(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    await create_exchange(new_database, enterprises=1200, bad=3)
+    _, config = write_config(tmp_path, new_database, batch_size=500)
+    source = config.sources[0]
+    report = await sync_source(clean_archive, source, DEFAULT_RULES)
+    assert report.error is None and report.rows == 1203 and report.batches == 3
+    assert report.result.inserted == 1200 and report.result.quarantined == 3
+    assert await _counts(clean_archive) == {
+        "records": 1200,
+        "versions": 1200,
+        "enterprises": 1200,
+        "quarantine": 3,
+    }
+    row = await clean_archive.fetchrow(
+        "SELECT source, department, record_id, source_updated_at, payload FROM records"
+        " WHERE uscc = $1",
+        code(7),
+    )
+    assert row is not None
+    assert (row["source"], row["department"], row["record_id"]) == (
+        "registration",
+        "登记注册科",
+        "7",
+    )
+    assert row["source_updated_at"] == T0
+    assert row["payload"]["registered_capital"] == "1000000"
+    reasons = await clean_archive.fetch("SELECT position, reason FROM quarantine ORDER BY id")
+    assert all("USCC" in r["reason"] for r in reasons)
+    assert [r["position"] for r in reasons] == [f"djzc_qyjbxx id={i}" for i in (1201, 1202, 1203)]
+    status = await clean_archive.fetchrow("SELECT * FROM sources WHERE name = 'registration'")
+    assert status is not None
+    assert status["record_count"] == 1200 and status["quarantine_count"] == 3
+    assert status["last_success_at"] is not None and status["last_error"] is None
+
+
+async def test_resync_of_unchanged_data_changes_nothing(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    await create_exchange(new_database, enterprises=50, bad=1)
+    _, config = write_config(tmp_path, new_database)
+    source = config.sources[0]
+    await sync_source(clean_archive, source, DEFAULT_RULES)
+    before = await _counts(clean_archive)
+    await clean_archive.execute("UPDATE sources SET cursor = '{}'")  # read everything again
+    report = await sync_source(clean_archive, source, DEFAULT_RULES)
+    assert report.rows == 51
+    assert (report.result.inserted, report.result.updated, report.result.quarantined) == (0, 0, 0)
+    assert report.result.unchanged == 50
+    assert await _counts(clean_archive) == before
+
+
+async def test_changed_record_gets_a_new_version_and_history_is_kept(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    await create_exchange(new_database, enterprises=10)
+    _, config = write_config(tmp_path, new_database)
+    source = config.sources[0]
+    await sync_source(clean_archive, source, DEFAULT_RULES)
+    exchange = await asyncpg.connect(new_database)
+    try:
+        await exchange.execute(
+            "UPDATE djzc_qyjbxx SET qymc = '汕头市澄海区新名玩具有限公司', cym = qymc,"
+            " djzt = '吊销', gxsj = $1 WHERE nbxh = 3",
+            T0 + dt.timedelta(days=30),
+        )
+    finally:
+        await exchange.close()
+    report = await sync_source(clean_archive, source, DEFAULT_RULES)
+    assert (report.rows, report.result.updated, report.result.inserted) == (1, 1, 0)
+    versions = await clean_archive.fetch(
+        "SELECT version, payload->>'name' AS name FROM record_versions WHERE uscc = $1"
+        " ORDER BY version",
+        code(3),
+    )
+    assert [(v["version"], v["name"]) for v in versions] == [
+        (1, "汕头市龙湖区测试3玩具有限公司"),
+        (2, "汕头市澄海区新名玩具有限公司"),
+    ]
+    enterprise = await clean_archive.fetchrow("SELECT * FROM enterprises WHERE uscc = $1", code(3))
+    assert enterprise is not None
+    assert enterprise["status"] == "REVOKED"
+    assert enterprise["former_names"] == ["汕头市龙湖区测试3玩具有限公司"]
+    found = await clean_archive.fetchval(
+        "SELECT count(*) FROM enterprises WHERE name_grams @> name_grams('测试3玩')"
+    )
+    assert found == 1  # the former name is still searchable
+
+
+async def test_licence_moves_key_area_tag_and_history_keeps_reasons(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    await create_exchange(new_database, enterprises=3)
+    _, config = write_config(tmp_path, new_database)
+    source = config.sources[0]
+    exchange = await asyncpg.connect(new_database)
+    try:
+        await exchange.execute(
+            "INSERT INTO xzsp_xkxx VALUES ('L1', $1, 'SC10644050700123', '食品生产许可证',"
+            " '汕头市市场监督管理局', '有效', $2)",
+            code(2),
+            T0,
+        )
+        await sync_source(clean_archive, source, DEFAULT_RULES)
+        areas = await clean_archive.fetchval(
+            "SELECT key_areas FROM enterprises WHERE uscc = $1", code(2)
+        )
+        assert areas == ["FOOD_PRODUCTION"]
+        licence = await clean_archive.fetchval(
+            "SELECT payload->>'status' FROM records WHERE record_id = 'L1'"
+        )
+        assert licence == "VALID"
+        await exchange.execute(
+            "UPDATE xzsp_xkxx SET zt = '吊销', gxsj = $1 WHERE xkid = 'L1'",
+            T0 + dt.timedelta(days=1),
+        )
+    finally:
+        await exchange.close()
+    await sync_source(clean_archive, source, DEFAULT_RULES)
+    areas = await clean_archive.fetchval(
+        "SELECT key_areas FROM enterprises WHERE uscc = $1", code(2)
+    )
+    assert areas == []
+    history = await clean_archive.fetch(
+        "SELECT key_area, change, reason FROM key_area_tag_changes WHERE uscc = $1 ORDER BY id",
+        code(2),
+    )
+    assert [(h["key_area"], h["change"]) for h in history] == [
+        ("FOOD_PRODUCTION", "ADDED"),
+        ("FOOD_PRODUCTION", "REMOVED"),
+    ]
+    assert "SC10644050700123" in history[0]["reason"]
+
+
+async def test_unreachable_source_is_recorded_and_keeps_last_success(
+    clean_archive: asyncpg.Pool[Any], tmp_path: Path
+) -> None:
+    _, config = write_config(tmp_path, "postgresql://postgres@127.0.0.1:1/none")
+    report = await sync_source(clean_archive, config.sources[0], DEFAULT_RULES)
+    assert report.error is not None and report.rows == 0
+    status = await clean_archive.fetchrow("SELECT * FROM sources WHERE name = 'registration'")
+    assert status is not None
+    assert status["last_error"] and status["last_success_at"] is None
+
+
+async def test_two_concurrent_syncs_of_one_source_do_not_both_run(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    await create_exchange(new_database, enterprises=2000)
+    _, config = write_config(tmp_path, new_database, batch_size=100)
+    source = config.sources[0]
+    reports = await asyncio.gather(
+        *(sync_source(clean_archive, source, DEFAULT_RULES) for _ in range(2))
+    )
+    assert sorted(r.skipped for r in reports) == [False, True]
+    assert (await _counts(clean_archive))["records"] == 2000
