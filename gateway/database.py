@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import asyncpg.pool
@@ -12,7 +12,7 @@ import asyncpg.pool
 log = logging.getLogger(__name__)
 
 Pool = asyncpg.Pool
-Connection = asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]
+Connection: TypeAlias = "asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]"
 """A connection of its own or one borrowed from a pool: both run queries alike."""
 
 
