@@ -19,13 +19,14 @@ import asyncpg
 from adapters.base import Cursor
 from adapters.mapping import Mapped, Quarantined
 from gateway import records
+from gateway.archive.grams import enterprise_grams
 from gateway.database import Connection
 
 _UPSERT = """
 WITH incoming AS (
     SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[],
-                         $8::timestamptz[])
-        AS t(kind, record_id, uscc, payload, content_hash, source_updated_at)
+                         $8::timestamptz[], $10::text[])
+        AS t(kind, record_id, uscc, payload, content_hash, source_updated_at, grams)
 ), upserted AS (
     INSERT INTO records AS r (kind, source, record_id, uscc, department, payload, content_hash,
                               source_updated_at, received_at)
@@ -37,7 +38,7 @@ WITH incoming AS (
             source_updated_at = EXCLUDED.source_updated_at,
             received_at = EXCLUDED.received_at, version = r.version + 1
         WHERE r.content_hash <> EXCLUDED.content_hash
-    RETURNING r.id, r.version, r.kind, r.uscc, r.payload, r.content_hash,
+    RETURNING r.id, r.version, r.kind, r.record_id, r.uscc, r.payload, r.content_hash,
               r.source_updated_at, r.received_at
 ), versions AS (
     INSERT INTO record_versions (record_pk, version, uscc, payload, content_hash,
@@ -47,15 +48,13 @@ WITH incoming AS (
 ), registrations AS (
     INSERT INTO enterprises AS e (uscc, name, former_names, status, division, industry,
                                   name_grams, registration_pk)
-    SELECT DISTINCT ON (uscc) uscc, payload->>'name', names.former, payload->>'status',
-           payload->>'division', payload->>'industry',
-           enterprise_grams(payload->>'name', names.former), id
-    FROM upserted,
-         LATERAL (SELECT coalesce(array_agg(n), '{}') AS former
-                  FROM jsonb_array_elements_text(coalesce(payload->'former_names', '[]')) n)
-             AS names
-    WHERE kind = 'REGISTRATION'
-    ORDER BY uscc, id DESC
+    SELECT DISTINCT ON (u.uscc) u.uscc, u.payload->>'name',
+           ARRAY(SELECT jsonb_array_elements_text(coalesce(u.payload->'former_names', '[]'))),
+           u.payload->>'status', u.payload->>'division', u.payload->>'industry',
+           string_to_array(i.grams, chr(31)), u.id
+    FROM upserted u JOIN incoming i ON i.kind = u.kind AND i.record_id = u.record_id
+    WHERE u.kind = 'REGISTRATION'
+    ORDER BY u.uscc, u.id DESC
     ON CONFLICT (uscc) DO UPDATE
         SET name = EXCLUDED.name, former_names = EXCLUDED.former_names,
             status = EXCLUDED.status, division = EXCLUDED.division,
@@ -88,6 +87,8 @@ class Incoming:
     payload: str
     content_hash: bytes
     source_updated_at: dt.datetime | None
+    grams: str | None
+    """Search grams of a registration's names (see gateway.archive.grams); None otherwise."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -117,6 +118,10 @@ class BatchResult:
 
 def prepare(mapped: Mapped) -> Incoming:
     """Serialise a mapped record canonically (sorted keys) and hash it."""
+    record = mapped.record
+    grams = None
+    if isinstance(record, records.Registration):
+        grams = enterprise_grams((record.name, *record.former_names))
     text = json.dumps(
         records.to_payload(mapped.record),
         ensure_ascii=False,
@@ -130,6 +135,7 @@ def prepare(mapped: Mapped) -> Incoming:
         payload=text,
         content_hash=hashlib.sha256(text.encode()).digest(),
         source_updated_at=mapped.source_updated_at,
+        grams=grams,
     )
 
 
@@ -166,6 +172,7 @@ async def write_records(
         [r.content_hash for r in rows],
         [r.source_updated_at for r in rows],
         received_at,
+        [r.grams for r in rows],
     )
     for row in written:
         kind = records.RecordKind(row["kind"])
