@@ -228,14 +228,24 @@ def _encode(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def to_payload(record: Record) -> dict[str, Any]:
     """The JSON-ready dict stored in the archive (omits empty optional fields)."""
     out: dict[str, Any] = {}
-    for field in dataclasses.fields(record):
-        value = getattr(record, field.name)
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
         if value is None or value == ():
             continue
-        out[field.name] = _encode(value)
+        out[name] = value if type(value) is str else _encode(value)
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -16,7 +17,7 @@ class InvalidUSCC(ValueError):
 
 def check_character(first17: str) -> str:
     """The 18th character that GB 32100 derives from the first 17."""
-    total = sum(_VALUES[ch] * w for ch, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(_VALUES.__getitem__, first17), _WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 

@@ -7,7 +7,10 @@ name's grams; the exact substring is then rechecked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+_SPACE = re.compile(r"\s")
 
 SEPARATOR = "\x1f"
 """Joins grams into one text parameter; never part of a name."""

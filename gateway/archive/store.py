@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import asyncpg
+import orjson
 
 from adapters.base import Cursor
 from adapters.mapping import Mapped, Quarantined
@@ -122,18 +123,13 @@ def prepare(mapped: Mapped) -> Incoming:
     grams = None
     if isinstance(record, records.Registration):
         grams = enterprise_grams((record.name, *record.former_names))
-    text = json.dumps(
-        records.to_payload(mapped.record),
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+    encoded = orjson.dumps(records.to_payload(record), option=orjson.OPT_SORT_KEYS)
     return Incoming(
         kind=mapped.kind,
         record_id=mapped.record_id,
         uscc=mapped.record.uscc,
-        payload=text,
-        content_hash=hashlib.sha256(text.encode()).digest(),
+        payload=encoded.decode(),
+        content_hash=hashlib.sha256(encoded).digest(),
         source_updated_at=mapped.source_updated_at,
         grams=grams,
     )
