@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import tomllib
 from collections.abc import Collection
@@ -51,11 +52,13 @@ class KeyAreaRules:
 
     def for_industry(self, code: str | None) -> IndustryRule | None:
         """The most specific rule matching a GB/T 4754 code ('C1391' or '1391')."""
-        if not code:
-            return None
-        text = code.strip().upper()
-        matches = [r for r in self.industries if _industry_matches(r.prefix, text)]
-        return max(matches, key=lambda r: len(r.prefix), default=None)
+        return _industry_rule(self, code.strip().upper()) if code else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _industry_rule(rules: KeyAreaRules, code: str) -> IndustryRule | None:
+    matches = [r for r in rules.industries if _industry_matches(r.prefix, code)]
+    return max(matches, key=lambda r: len(r.prefix), default=None)
 
 
 def _industry_matches(prefix: str, code: str) -> bool:

@@ -20,10 +20,14 @@ from gateway.settings import Settings
 from gateway.sync import run_periodically
 
 
-async def open_archive(settings: Settings) -> asyncpg.Pool[Any]:
+async def archive_url(settings: Settings) -> str:
+    """The archive's URL, starting the embedded server when none is configured."""
+    return await asyncio.to_thread(resolve_url, settings.database_url, settings.data_dir)
+
+
+async def open_archive(settings: Settings, *, stateless: bool = False) -> asyncpg.Pool[Any]:
     """A pool on the archive (starting the embedded server if needed), migrated."""
-    url = await asyncio.to_thread(resolve_url, settings.database_url, settings.data_dir)
-    pool = await create_pool(url)
+    pool = await create_pool(await archive_url(settings), stateless=stateless)
     async with pool.acquire() as conn:
         await migrate(conn)
     return pool
@@ -46,20 +50,45 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
     """Open the archive, the sources and the background sync; close them on exit."""
     sources = load_sources(settings)
     rules = load_key_area_rules(settings)
-    pool = await open_archive(settings)
+    # Requests leave no session state behind, so their pool skips the per-query reset;
+    # the background sync holds advisory locks and gets a pool of its own.
+    url = await archive_url(settings)
+    pool = await create_pool(url, stateless=True)
+    async with pool.acquire() as conn:
+        await migrate(conn)
     refresher = None
     if sources is not None:
         refresher = SourceRefresher(pool, sources, rules, settings.refresh_timeout)
     stop = asyncio.Event()
     background = None
     if sources is not None and settings.sync_enabled:
-        background = asyncio.create_task(run_periodically(pool, sources, rules, stop))
+        sync_pool = await create_pool(url, min_size=1, max_size=2)
+        background = asyncio.create_task(_sync_until(sync_pool, sources, rules, stop))
     try:
         yield Services(settings=settings, pool=pool, sources=sources, refresher=refresher)
     finally:
         stop.set()
         if background is not None:
-            await background
+            await _stop(background)
         if refresher is not None:
             await refresher.aclose()
         await pool.close()
+
+
+async def _sync_until(
+    pool: asyncpg.Pool[Any], sources: SourcesConfig, rules: KeyAreaRules, stop: asyncio.Event
+) -> None:
+    try:
+        await run_periodically(pool, sources, rules, stop)
+    finally:
+        await pool.close()
+
+
+async def _stop(task: asyncio.Task[None], grace: float = 10.0) -> None:
+    """Let a running sync batch commit, then cancel what is left."""
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=grace)
+    except TimeoutError:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
@@ -249,23 +250,20 @@ def to_payload(record: Record) -> dict[str, Any]:
     return out
 
 
-def _field_decoders(cls: type[Record]) -> dict[str, Any]:
-    return {f.name: f.type for f in dataclasses.fields(cls)}
-
-
-def _decode(type_text: str, value: Any) -> Any:
-    """Decode one JSON value by the annotation text of its dataclass field."""
+def _decoder(type_text: str) -> Callable[[Any], Any]:
+    """A function decoding one JSON value by the annotation text of its dataclass field."""
     base = type_text.replace(" | None", "")
     if base.startswith("tuple["):
-        inner = base[len("tuple[") : -len(", ...]")]
-        return tuple(_decode(inner, v) for v in value)
+        inner = _decoder(base[len("tuple[") : -len(", ...]")])
+        return lambda value: tuple(inner(v) for v in value)
     if base == "dt.date":
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat
     if base == "Decimal":
-        return Decimal(value)
-    enum_type = _ENUMS.get(base)
-    if enum_type is not None:
-        return enum_type(value)
+        return Decimal
+    return _ENUMS.get(base, _identity)
+
+
+def _identity(value: Any) -> Any:
     return value
 
 
@@ -286,9 +284,15 @@ _ENUMS: dict[str, type[enum.Enum]] = {
 }
 
 
+_DECODERS: dict[RecordKind, tuple[type[Record], dict[str, Callable[[Any], Any]]]] = {}
+
+
 def from_payload(kind: RecordKind, payload: dict[str, Any]) -> Record:
     """Rebuild a record from its stored payload."""
-    cls = RECORD_TYPES[kind]
-    types = _field_decoders(cls)
-    kwargs = {name: _decode(str(types[name]), value) for name, value in payload.items()}
-    return cls(**kwargs)
+    entry = _DECODERS.get(kind)
+    if entry is None:
+        cls = RECORD_TYPES[kind]
+        decoders = {f.name: _decoder(str(f.type)) for f in dataclasses.fields(cls)}
+        entry = _DECODERS[kind] = (cls, decoders)
+    cls, decoders = entry
+    return cls(**{name: decoders[name](value) for name, value in payload.items()})

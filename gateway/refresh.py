@@ -17,7 +17,7 @@ from adapters.mapping import Mapper
 from gateway.archive import store
 from gateway.freshness import SourceFreshness
 from gateway.keyareas import KeyAreaRules
-from gateway.sync import ingest, utcnow
+from gateway.sync import ingest, map_batch, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ class SourceRefresher:
             log.warning("refresh of %s from %s failed: %s", uscc, source.name, exc)
             return False
         async with self._pool.acquire() as conn:
-            await ingest(conn, source, self._mappers[source.name], rows, self._rules, None)
+            batch = map_batch(self._mappers[source.name], rows, None)
+            await ingest(conn, source, batch, self._rules)
             await store.mark_fetched(conn, source.name, [uscc], now)
         return True
 

@@ -57,16 +57,27 @@ def map_rows(
     return good, bad
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class MappedBatch:
+    """A source batch after mapping, with the cursor that follows it."""
+
+    good: list[store.Incoming]
+    bad: list[Quarantined]
+    cursor: Cursor | None
+    rows: int
+
+
+def map_batch(mapper: Mapper, rows: Sequence[RawRow], cursor: Cursor | None) -> MappedBatch:
+    """Map a batch of source rows (CPU work, no I/O)."""
+    good, bad = map_rows(mapper, rows)
+    return MappedBatch(good, bad, cursor, len(rows))
+
+
 async def ingest(
-    conn: Connection,
-    source: SourceConfig,
-    mapper: Mapper,
-    rows: Sequence[RawRow],
-    rules: KeyAreaRules,
-    cursor: Cursor | None,
+    conn: Connection, source: SourceConfig, batch: MappedBatch, rules: KeyAreaRules
 ) -> store.BatchResult:
     """Write one batch (records, quarantine, tags and, for a sync, the cursor) atomically."""
-    good, bad = map_rows(mapper, rows)
+    good, bad, cursor = batch.good, batch.bad, batch.cursor
     now = utcnow()
     async with conn.transaction():
         result = await store.write_records(conn, source.name, source.department, good, now)
@@ -115,23 +126,40 @@ async def _sync_locked(
 ) -> None:
     started = utcnow()
     cursor = await store.register_source(conn, source.name, source.department, source.connector)
-    mapper = Mapper(source)
     own = connector is None
     active = open_connector(source) if connector is None else connector
+    # Reading and mapping the next batch overlaps with the database writing this one.
+    queue: asyncio.Queue[MappedBatch | None] = asyncio.Queue(maxsize=2)
+    reader = asyncio.create_task(_read(active, Mapper(source), cursor, queue))
     try:
-        async for batch in active.changes(cursor):
-            report.result.add(await ingest(conn, source, mapper, batch.rows, rules, batch.cursor))
+        while (batch := await queue.get()) is not None:
+            report.result.add(await ingest(conn, source, batch, rules))
             report.batches += 1
-            report.rows += len(batch.rows)
+            report.rows += batch.rows
             if on_batch is not None:
-                on_batch(len(batch.rows))
+                on_batch(batch.rows)
+        await reader
     except SourceUnavailable as exc:
         report.error = str(exc)
         log.warning("source %s unavailable: %s", source.name, exc)
     finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, SourceUnavailable):
+            await reader
         if own:
             await active.aclose()
     await store.mark_attempt(conn, source.name, started, report.error)
+
+
+async def _read(
+    connector: Connector, mapper: Mapper, cursor: Cursor, queue: asyncio.Queue[MappedBatch | None]
+) -> None:
+    """Read and map batches into `queue`, then None; a failure ends the queue and raises."""
+    try:
+        async for batch in connector.changes(cursor):
+            await queue.put(map_batch(mapper, batch.rows, batch.cursor))
+    finally:
+        await queue.put(None)
 
 
 async def sync_all(

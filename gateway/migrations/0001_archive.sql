@@ -1,26 +1,6 @@
 -- The credit archive: source records with full version history, the derived enterprise
 -- index, key-area tags, quarantine and per-source sync state. Core PostgreSQL only.
 
--- Character unigrams and bigrams of a name, lower-cased: a GIN index over them finds any
--- Chinese or Latin substring without pg_trgm. Several names are joined with U+001F, and no
--- gram spans that separator.
-CREATE FUNCTION name_grams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    SELECT coalesce(array_agg(DISTINCT g), '{}')
-    FROM (
-        SELECT substr(lower(t), i, 1) AS g FROM generate_series(1, char_length(t)) AS i
-        UNION ALL
-        SELECT substr(lower(t), i, 2) FROM generate_series(1, char_length(t) - 1) AS i
-    ) AS grams
-    WHERE g <> ' ' AND strpos(g, chr(31)) = 0
-$$;
-
--- The search grams of an enterprise: its current and former names.
-CREATE FUNCTION enterprise_grams(name text, former_names text[]) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT name_grams(concat_ws(chr(31), VARIADIC array_prepend(name, coalesce(former_names, '{}'))))
-$$;
-
 CREATE TABLE sources (
     name             text PRIMARY KEY,
     department       text NOT NULL,
@@ -72,7 +52,7 @@ CREATE TABLE enterprises (
     division        text COLLATE "C" NOT NULL,
     industry        text,
     key_areas       text[] NOT NULL DEFAULT '{}',
-    name_grams      text[] NOT NULL,
+    name_grams      text[] NOT NULL,  -- see gateway/archive/grams.py
     registration_pk bigint NOT NULL REFERENCES records (id)
 );
 CREATE INDEX enterprises_by_grams ON enterprises USING gin (name_grams);

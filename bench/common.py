@@ -1,0 +1,102 @@
+"""Shared set-up of the benchmarks: a server, demo sources and a synced archive of N enterprises."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from adapters.config import load_sources_config
+from adapters.demo import DemoSources, start_demo_sources
+from gateway.database import embedded_url
+from gateway.keyareas import DEFAULT_RULES
+from gateway.migrate import migrate
+from gateway.sync import SyncReport, sync_all
+
+BENCH_DIR = Path(os.environ.get("BENCH_DATA_DIR", Path.home() / ".cache" / "credit-gateway-bench"))
+
+
+def server_url() -> str:
+    """BENCH_DATABASE_URL, else an embedded server in the bench data folder."""
+    return os.environ.get("BENCH_DATABASE_URL") or embedded_url(BENCH_DIR)
+
+
+def database_url(server: str, name: str) -> str:
+    return urlunsplit(urlsplit(server)._replace(path="/" + name))
+
+
+async def ensure_database(server: str, name: str, *, fresh: bool = False) -> tuple[str, bool]:
+    """The URL of database `name` on `server`, created if missing; and whether it is new."""
+    conn: asyncpg.Connection[Any] = await asyncpg.connect(server)
+    try:
+        if fresh:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return database_url(server, name), not exists
+
+
+async def demo_sources(server: str, enterprises: int) -> DemoSources:
+    """Demo source systems holding `enterprises` enterprises (generated once, then reused)."""
+    exchange, _ = await ensure_database(server, f"bench_exchange_{enterprises}")
+    return await start_demo_sources(BENCH_DIR / f"demo-{enterprises}", exchange, enterprises)
+
+
+async def sync_archive(archive: str, demo: DemoSources) -> tuple[list[SyncReport], float]:
+    """Migrate `archive` and sync every demo source into it; returns reports and seconds."""
+    conn: asyncpg.Connection[Any] = await asyncpg.connect(archive)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+    os.environ.update(demo.env)
+    config = load_sources_config(demo.config_path, os.environ)
+    from gateway.database import create_pool
+
+    pool = await create_pool(archive, max_size=4)
+    try:
+        started = time.perf_counter()
+        reports = await sync_all(pool, config, DEFAULT_RULES)
+        return reports, time.perf_counter() - started
+    finally:
+        await pool.close()
+
+
+async def synced_archive(enterprises: int) -> tuple[str, DemoSources]:
+    """An archive database holding the synced demo data set of `enterprises` (built once)."""
+    server = server_url()
+    demo = await demo_sources(server, enterprises)
+    archive, new = await ensure_database(server, f"bench_archive_{enterprises}")
+    if new:
+        reports, seconds = await sync_archive(archive, demo)
+        rows = sum(r.rows for r in reports)
+        print(f"built archive of {enterprises:,} enterprises: {rows:,} rows in {seconds:.1f} s")
+    return archive, demo
+
+
+def machine() -> str:
+    """One line describing this machine, for the report."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except OSError:
+        memory = "?"
+    return f"{cpu}, {os.cpu_count()} cores, {memory}, Python {platform.python_version()}"
+
+
+def run(main: Any) -> None:
+    asyncio.run(main)

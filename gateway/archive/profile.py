@@ -1,0 +1,204 @@
+"""Reads of enterprise credit profiles: every current record of a code, with provenance.
+
+A profile is read in one SQL round trip whatever its record count: PostgreSQL aggregates the
+records of each code into one JSON document, which is decoded once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic
+
+from gateway.archive import Queryable
+from gateway.records import (
+    Commitment,
+    Inspection,
+    KeyArea,
+    License,
+    Listing,
+    ListKind,
+    Penalty,
+    R,
+    Record,
+    RecordKind,
+    Registration,
+    from_payload,
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a record came from: the producing source and its own identifier there."""
+
+    source: str
+    department: str
+    record_id: str
+    source_updated_at: dt.datetime | None
+    received_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Stored(Generic[R]):
+    """A record as the archive keeps it: `id` is the archive's own key (records.id)."""
+
+    id: str
+    record: R
+    provenance: Provenance
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Profile:
+    """Everything the archive knows about one enterprise; lists are newest first."""
+
+    registration: Stored[Registration]
+    licenses: tuple[Stored[License], ...]
+    penalties: tuple[Stored[Penalty], ...]
+    inspections: tuple[Stored[Inspection], ...]
+    listings: tuple[Stored[Listing], ...]
+    commitments: tuple[Stored[Commitment], ...]
+    key_areas: tuple[KeyArea, ...]
+
+    @property
+    def uscc(self) -> str:
+        return self.registration.record.uscc
+
+    def active_listings(self, kind: ListKind, on: dt.date) -> tuple[Stored[Listing], ...]:
+        """The entries on list `kind` that are in force on day `on`."""
+        return tuple(s for s in self.listings if s.record.kind is kind
+                     and listing_active(s.record, on))
+
+
+def listing_active(listing: Listing, on: dt.date) -> bool:
+    """Whether a list entry is in force on day `on`: not removed and not yet expired."""
+    if listing.removed_on is not None:
+        return False
+    return listing.expires_on is None or listing.expires_on > on
+
+
+# Each element of `records`: [id, kind, source, department, record_id, source_updated_at,
+# received_at, payload]. The JSON text is decoded here, not by a connection codec, so any
+# connection works.
+_CURRENT = """
+SELECT u.uscc,
+       (SELECT e.key_areas FROM enterprises e WHERE e.uscc = u.uscc) AS key_areas,
+       (SELECT json_agg(json_build_array(r.id::text, r.kind, r.source, r.department, r.record_id,
+                                         r.source_updated_at, r.received_at, r.payload))
+        FROM records r WHERE r.uscc = u.uscc)::text AS records
+FROM unnest($1::text[]) AS u(uscc)
+"""
+
+# As of an instant: per record, the latest version received by then. A record whose code
+# changed belongs to the code of that version, hence the outer filter on v.uscc.
+_AS_OF = """
+SELECT u.uscc,
+       (SELECT array_agg(DISTINCT t.key_area ORDER BY t.key_area) FROM (
+            SELECT DISTINCT ON (c.key_area, c.origin) c.key_area, c.change
+            FROM key_area_tag_changes c
+            WHERE c.uscc = u.uscc AND c.changed_at <= $2
+            ORDER BY c.key_area, c.origin, c.changed_at DESC, c.id DESC
+        ) AS t WHERE t.change = 'ADDED') AS key_areas,
+       (SELECT json_agg(json_build_array(r.id::text, r.kind, r.source, r.department, r.record_id,
+                                         v.source_updated_at, v.received_at, v.payload))
+        FROM (SELECT DISTINCT ON (x.record_pk) x.*
+              FROM record_versions x
+              WHERE x.received_at <= $2
+                AND x.record_pk IN (SELECT y.record_pk FROM record_versions y
+                                    WHERE y.uscc = u.uscc AND y.received_at <= $2)
+              ORDER BY x.record_pk, x.version DESC) AS v
+        JOIN records r ON r.id = v.record_pk
+        WHERE v.uscc = u.uscc)::text AS records
+FROM unnest($1::text[]) AS u(uscc)
+"""
+
+
+async def load_profile(
+    conn: Queryable,
+    uscc: str,
+    *,
+    as_of: dt.datetime | None = None,
+) -> Profile | None:
+    """The profile of `uscc` (current, or as the archive stood at `as_of`); None when no
+    registration record of the code exists."""
+    return (await load_profiles(conn, [uscc], as_of=as_of)).get(uscc)
+
+
+async def load_profiles(
+    conn: Queryable,
+    usccs: Sequence[str],
+    *,
+    as_of: dt.datetime | None = None,
+) -> dict[str, Profile]:
+    """The profiles of several codes in one round trip; codes without one are left out."""
+    if not usccs:
+        return {}
+    if as_of is None:
+        rows = await conn.fetch(_CURRENT, list(usccs))
+    else:
+        if as_of.tzinfo is None:
+            raise ValueError("as_of must carry a time zone")
+        rows = await conn.fetch(_AS_OF, list(usccs), as_of)
+    profiles: dict[str, Profile] = {}
+    for row in rows:
+        profile = _build_profile(row["key_areas"], row["records"])
+        if profile is not None:
+            profiles[row["uscc"]] = profile
+    return profiles
+
+
+def _build_profile(key_areas: list[str] | None, records_json: str | None) -> Profile | None:
+    """Assemble a profile from the aggregated JSON; None without a registration record."""
+    if records_json is None:
+        return None
+    by_kind: dict[RecordKind, list[Stored[Any]]] = {kind: [] for kind in RecordKind}
+    for item in json.loads(records_json):
+        stored = _stored(item)
+        by_kind[stored.record.KIND].append(stored)
+    registrations = by_kind[RecordKind.REGISTRATION]
+    if not registrations:
+        return None
+    return Profile(
+        registration=max(registrations, key=_received_then_id),
+        licenses=_newest_first(by_kind[RecordKind.LICENSE], _license_date),
+        penalties=_newest_first(by_kind[RecordKind.PENALTY], lambda p: p.decided_on),
+        inspections=_newest_first(by_kind[RecordKind.INSPECTION], lambda i: i.inspected_on),
+        listings=_newest_first(by_kind[RecordKind.LISTING], lambda x: x.listed_on),
+        commitments=_newest_first(by_kind[RecordKind.COMMITMENT], lambda c: c.committed_on),
+        key_areas=tuple(KeyArea(k) for k in key_areas or ()),
+    )
+
+
+def _stored(item: list[Any]) -> Stored[Any]:
+    record_pk, kind, source, department, record_id, updated_at, received_at, payload = item
+    record: Record = from_payload(RecordKind(kind), payload)
+    provenance = Provenance(
+        source=source,
+        department=department,
+        record_id=record_id,
+        source_updated_at=None if updated_at is None else dt.datetime.fromisoformat(updated_at),
+        received_at=dt.datetime.fromisoformat(received_at),
+    )
+    return Stored(id=record_pk, record=record, provenance=provenance)
+
+
+def _received_then_id(stored: Stored[Any]) -> tuple[dt.datetime, int]:
+    return stored.provenance.received_at, int(stored.id)
+
+
+def _license_date(licence: License) -> dt.date | None:
+    return licence.issued_on or licence.valid_from
+
+
+def _newest_first(
+    items: Iterable[Stored[R]], date_of: Callable[[R], dt.date | None]
+) -> tuple[Stored[R], ...]:
+    """Sort by the record's date, newest first (undated last), then by archive id, newest
+    first, so the order never depends on how PostgreSQL returned the rows."""
+
+    def key(stored: Stored[R]) -> tuple[bool, dt.date, int]:
+        day = date_of(stored.record)
+        return day is not None, day or dt.date.min, int(stored.id)
+
+    return tuple(sorted(items, key=key, reverse=True))

@@ -1,0 +1,1 @@
+"""Enterprises: credit profiles, their records and the enterprise search."""

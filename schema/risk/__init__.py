@@ -1,0 +1,1 @@
+"""Credit-risk classification (types of the contract; assessments are not served yet)."""

@@ -1,0 +1,46 @@
+"""The served schema: the root Query composed once from each domain's query class."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.document_cache import DocumentCache
+from schema.enterprise.queries import EnterpriseQuery
+from schema.errors import ErrorCodes
+from schema.scalars import SCALAR_MAP
+from schema.sources.queries import SourcesQuery
+
+
+@strawberry.type(description="Read access to the credit archive.")
+class Query(EnterpriseQuery, SourcesQuery):
+    pass
+
+
+class GatewaySchema(strawberry.Schema):
+    """Logs through `ErrorCodes` only: expected failures are not logged as errors, bugs are
+    logged once with the request id."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+def build_schema(**extra: Any) -> GatewaySchema:
+    """The schema; `extra` is passed to strawberry.Schema (e.g. more extensions). Extensions
+    are classes or factories, so every request gets its own instances."""
+    extensions = [ErrorCodes, DocumentCache, *extra.pop("extensions", ())]
+    return GatewaySchema(
+        query=Query,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        extensions=extensions,
+        **extra,
+    )
+
+
+schema = build_schema()

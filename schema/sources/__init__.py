@@ -1,0 +1,1 @@
+"""Source systems: their sync health and how fresh their data is."""
