@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import os
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -71,7 +72,7 @@ async def _demo(settings: Settings, enterprises: int, seed: int) -> None:
                 )
         finally:
             await pool.close()
-        _print_welcome(console, settings, demo.sample_usccs)
+        _print_welcome(settings, demo.sample_usccs)
         config = uvicorn.Config(
             create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
         )
@@ -80,20 +81,19 @@ async def _demo(settings: Settings, enterprises: int, seed: int) -> None:
         await demo.stop()
 
 
-def _print_welcome(console: Console, settings: Settings, samples: list[str]) -> None:
+def _print_welcome(settings: Settings, samples: list[str]) -> None:
+    # Plain print: these lines are copied and pasted, so no wrapping or markup.
     address = f"http://127.0.0.1:{settings.port}/graphql"
     code = samples[0] if samples else "914403001922038216"
-    console.print(f"\n[bold]GraphiQL:[/bold] {address}\n")
-    console.print("Try this query (curl or GraphiQL):\n")
-    console.print(SAMPLE_QUERY.replace("$USCC", code), markup=False)
-    console.print(
-        f"\ncurl -s {address} -H 'content-type: application/json' "
-        f'-d \'{{"query": "{{ enterprise(uscc: \\"{code}\\") {{ name status '
-        f"penalties {{ decisionNumber severity }} }} }}\"}}'\n",
-        markup=False,
-    )
-    console.print("Press Ctrl+C to stop.")
+    body = json.dumps({"query": SHORT_QUERY.replace("$USCC", code)}, ensure_ascii=False)
+    print(f"\nGraphiQL: {address}\n")
+    print(f"Sample enterprise: {code}\nTry this query in GraphiQL:\n")
+    print(SAMPLE_QUERY.replace("$USCC", code))
+    print(f"\nor with curl:\n\ncurl -s {address} -H 'content-type: application/json' -d '{body}'\n")
+    print("Press Ctrl+C to stop.", flush=True)
 
+
+SHORT_QUERY = '{ enterprise(uscc: "$USCC") { name status penalties { decisionNumber severity } } }'
 
 SAMPLE_QUERY = """{
   enterprise(uscc: "$USCC") {

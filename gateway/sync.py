@@ -186,8 +186,15 @@ async def _loop(
     while not stop.is_set():
         try:
             report = await sync_source(pool, source, rules)
-            if report.rows:
-                log.info("synced %s: %d rows, %s", source.name, report.rows, report.result)
+            r = report.result
+            if r.inserted or r.updated or r.quarantined:
+                log.info(
+                    "synced %s: %d new, %d changed, %d quarantined",
+                    source.name,
+                    r.inserted,
+                    r.updated,
+                    r.quarantined,
+                )
         except Exception:  # a bug in one source's sync must not stop the others
             log.exception("sync of %s failed", source.name)
         with contextlib.suppress(TimeoutError):
