@@ -32,7 +32,7 @@ CREATE INDEX records_by_uscc ON records (uscc, kind);
 
 -- Every version ever received, append-only: the archive as it stood at any instant.
 CREATE TABLE record_versions (
-    record_pk         bigint NOT NULL REFERENCES records (id),
+    record_pk         bigint NOT NULL,  -- records.id; no FK: the batch upsert writes both
     version           integer NOT NULL,
     uscc              text COLLATE "C" NOT NULL,
     payload           jsonb NOT NULL,
@@ -53,9 +53,11 @@ CREATE TABLE enterprises (
     industry        text,
     key_areas       text[] NOT NULL DEFAULT '{}',
     name_grams      text[] NOT NULL,  -- see gateway/archive/grams.py
-    registration_pk bigint NOT NULL REFERENCES records (id)
+    registration_pk bigint NOT NULL  -- records.id of the registration
 );
-CREATE INDEX enterprises_by_grams ON enterprises USING gin (name_grams);
+-- A large pending list lets sync append grams cheaply; merging happens in bulk.
+CREATE INDEX enterprises_by_grams ON enterprises USING gin (name_grams)
+    WITH (gin_pending_list_limit = 65536);
 CREATE INDEX enterprises_by_division ON enterprises (division, uscc);
 CREATE INDEX enterprises_by_key_area ON enterprises USING gin (key_areas);
 CREATE INDEX enterprises_by_status ON enterprises (status, uscc);
