@@ -25,8 +25,10 @@ async def main(enterprises: int) -> None:
     print(f"machine: {machine()}")
     print(f"enterprises: {enterprises:,}")
     for r in reports:
-        print(f"  {r.source:<14} {r.rows:>10,} rows  {r.result.inserted:>10,} new  "
-              f"{r.result.quarantined:>5} quarantined")
+        print(
+            f"  {r.source:<14} {r.rows:>10,} rows  {r.result.inserted:>10,} new  "
+            f"{r.result.quarantined:>5} quarantined"
+        )
     rows = sum(r.rows for r in reports)
     print(f"initial sync: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
 
