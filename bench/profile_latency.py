@@ -166,7 +166,8 @@ async def main(sizes: list[int], requests: int, clients: int, seconds: float) ->
         rate, rss = await throughput(archive, codes, clients, seconds)
         print(
             f"{n:>9,} enterprises: in-server p50 {p50:.2f} ms,"
-            f" p95 {percentile(timings, 95):.2f} ms, p99 {percentile(timings, 99):.2f} ms; {clients} clients: {rate:,.0f} req/s;"
+            f" p95 {percentile(timings, 95):.2f} ms, p99 {percentile(timings, 99):.2f} ms;"
+            f" {clients} clients: {rate:,.0f} req/s;"
             f" server peak RSS {rss:.0f} MB"
         )
     if len(results) > 1:
