@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from gateway.records import KeyArea
 from gateway.settings import Settings, SettingsError
 
 
@@ -20,6 +21,20 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply pending database migrations")
     sync = commands.add_parser("sync", help="pull changes from the configured sources")
     sync.add_argument("--source", metavar="NAME", help="only this source")
+    tags = commands.add_parser("tags", help="key-area tags set by staff, and tag history")
+    tag_actions = tags.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, text in (("add", "add a manual tag"), ("remove", "remove a manual tag")):
+        sub = tag_actions.add_parser(action, help=text)
+        sub.add_argument("uscc", help="Unified Social Credit Code")
+        sub.add_argument(
+            "key_area",
+            choices=[k.value for k in KeyArea],
+            metavar="KEY_AREA",
+            help=", ".join(k.value for k in KeyArea),
+        )
+        sub.add_argument("--reason", required=True, help="why (kept in the tag history)")
+    show = tag_actions.add_parser("show", help="an enterprise's tag history")
+    show.add_argument("uscc", help="Unified Social Credit Code")
     demo = commands.add_parser("demo", help="generate a Shantou data set, sync it and serve it")
     demo.add_argument(
         "--enterprises",

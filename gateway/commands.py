@@ -26,6 +26,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(migrate(settings))
     if args.command == "sync":
         return asyncio.run(sync(settings, args.source))
+    if args.command == "tags":
+        return asyncio.run(tags(settings, args))
     if args.command == "demo":
         data_dir = Path(args.data_dir).expanduser() if args.data_dir else settings.data_dir
         settings = dataclasses.replace(settings, data_dir=data_dir, port=args.port)
@@ -98,6 +100,45 @@ async def sync(settings: Settings, only: str | None) -> int:
     finally:
         await pool.close()
     return 1 if failed else 0
+
+
+async def tags(settings: Settings, args: argparse.Namespace) -> int:
+    """Add or remove a manual key-area tag, or show an enterprise's tag history."""
+    from gateway.keyareas import ManualTagError, set_manual_tag, tag_history
+    from gateway.lifecycle import load_key_area_rules, open_archive
+    from gateway.records import KeyArea
+    from gateway.sync import utcnow
+    from gateway.uscc import InvalidUSCC, normalise
+
+    try:
+        uscc = normalise(args.uscc)
+    except InvalidUSCC as exc:
+        raise CommandError(f"{args.uscc!r} is not a valid USCC: {exc}") from None
+    pool = await open_archive(settings)
+    try:
+        async with pool.acquire() as conn:
+            if args.action == "show":
+                for row in await tag_history(conn, uscc):
+                    print(
+                        f"{row['changed_at']:%Y-%m-%d %H:%M} {row['change']:<7} "
+                        f"{row['key_area']:<28} {row['origin']:<16} {row['reason']}"
+                    )
+                return 0
+            changed = await set_manual_tag(
+                conn,
+                uscc,
+                KeyArea(args.key_area),
+                args.reason,
+                present=args.action == "add",
+                rules=load_key_area_rules(settings),
+                at=utcnow(),
+            )
+    except ManualTagError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        await pool.close()
+    print("tag changed" if changed else "nothing to change")
+    return 0
 
 
 def _progress() -> Progress:

@@ -271,3 +271,66 @@ async def refresh_tags(
         [plan.areas[u] for u in plan.areas],
     )
     return len(plan.removed) + len(plan.added)
+
+
+class ManualTagError(ValueError):
+    """A manual tag change cannot be made; the message says why."""
+
+
+_ADD_MANUAL = """
+WITH added AS (
+    INSERT INTO key_area_tags (uscc, key_area, origin, reason, since)
+    VALUES ($1, $2, 'manual', $3, $4) ON CONFLICT DO NOTHING RETURNING uscc
+)
+INSERT INTO key_area_tag_changes (uscc, key_area, origin, change, reason, changed_at)
+SELECT uscc, $2, 'manual', 'ADDED', $3, $4 FROM added
+RETURNING id
+"""
+
+_REMOVE_MANUAL = """
+WITH removed AS (
+    DELETE FROM key_area_tags WHERE uscc = $1 AND key_area = $2 AND origin = 'manual'
+    RETURNING uscc
+)
+INSERT INTO key_area_tag_changes (uscc, key_area, origin, change, reason, changed_at)
+SELECT uscc, $2, 'manual', 'REMOVED', $3, $4 FROM removed
+RETURNING id
+"""
+
+
+async def set_manual_tag(
+    conn: Connection,
+    uscc: str,
+    key_area: KeyArea,
+    reason: str,
+    *,
+    present: bool,
+    rules: KeyAreaRules,
+    at: dt.datetime,
+) -> bool:
+    """Add (present=True) or remove a staff-set tag with its reason; False if nothing changed.
+
+    Derived tags stay as the rules decide: removing a manual tag does not remove a tag that a
+    licence or the industry code gives."""
+    if not reason.strip():
+        raise ManualTagError("a reason is required for a manual tag change")
+    async with conn.transaction():
+        if not await conn.fetchval("SELECT 1 FROM enterprises WHERE uscc = $1", uscc):
+            raise ManualTagError(f"no enterprise {uscc} in the archive")
+        changed = await conn.fetchval(
+            _ADD_MANUAL if present else _REMOVE_MANUAL, uscc, key_area.value, reason.strip(), at
+        )
+        if changed is not None:
+            await refresh_tags(conn, [uscc], rules, at)
+    return changed is not None
+
+
+async def tag_history(conn: Connection, uscc: str) -> list[Any]:
+    """Every tag change of one enterprise, oldest first."""
+    return list(
+        await conn.fetch(
+            "SELECT changed_at, key_area, origin, change, reason FROM key_area_tag_changes"
+            " WHERE uscc = $1 ORDER BY id",
+            uscc,
+        )
+    )
