@@ -80,6 +80,12 @@ async def ingest(
     good, bad, cursor = batch.good, batch.bad, batch.cursor
     now = utcnow()
     async with conn.transaction():
+        # Batch statements take arrays whose length the planner cannot see: a cached generic
+        # plan guesses 10 rows and joins by nested loops, ten times slower than a custom plan.
+        # They also materialise whole batches: keep those in memory, not in temp files.
+        await conn.execute(
+            "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL work_mem = '64MB'"
+        )
         result = await store.write_records(conn, source.name, source.department, good, now)
         result.quarantined = await store.write_quarantine(conn, source.name, bad, now)
         tagged = set().union(*(result.changed.get(k, set()) for k in _TAGGING_KINDS))
