@@ -62,7 +62,8 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
     stop = asyncio.Event()
     background = None
     if sources is not None and settings.sync_enabled:
-        sync_pool = await create_pool(url, min_size=1, max_size=2)
+        # Each source's sync holds a connection (and its lock) for its whole run.
+        sync_pool = await create_pool(url, min_size=1, max_size=len(sources.sources) + 1)
         background = asyncio.create_task(_sync_until(sync_pool, sources, rules, stop))
     try:
         yield Services(settings=settings, pool=pool, sources=sources, refresher=refresher)
@@ -86,9 +87,7 @@ async def _sync_until(
 
 async def _stop(task: asyncio.Task[None], grace: float = 10.0) -> None:
     """Let a running sync batch commit, then cancel what is left."""
-    try:
-        await asyncio.wait_for(asyncio.shield(task), timeout=grace)
-    except TimeoutError:
+    await asyncio.wait({task}, timeout=grace)
+    if not task.done():
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await asyncio.wait({task})

@@ -15,7 +15,7 @@ import asyncpg
 from adapters.base import Connector, Cursor, RawRow, SourceUnavailable
 from adapters.config import SourceConfig, SourcesConfig
 from adapters.connectors import open_connector
-from adapters.mapping import Mapped, Mapper, Quarantined
+from adapters.mapping import Mapped, Mapper, Quarantined, quarantine
 from gateway.archive import store
 from gateway.database import Connection
 from gateway.keyareas import KeyAreaRules, refresh_tags
@@ -49,11 +49,14 @@ def map_rows(
     good: list[store.Incoming] = []
     bad: list[Quarantined] = []
     for row in rows:
-        outcome = mapper.map(row)
-        if isinstance(outcome, Mapped):
-            good.append(store.prepare(outcome))
-        else:
-            bad.append(outcome)
+        try:
+            outcome = mapper.map(row)
+            if isinstance(outcome, Mapped):
+                good.append(store.prepare(outcome))
+            else:
+                bad.append(outcome)
+        except Exception as exc:  # a row no rule foresaw must not stop the source for good
+            bad.append(quarantine(row, f"unexpected value: {exc!r}"[:500]))
     return good, bad
 
 
@@ -135,37 +138,55 @@ async def _sync_locked(
     own = connector is None
     active = open_connector(source) if connector is None else connector
     # Reading and mapping the next batch overlaps with the database writing this one.
-    queue: asyncio.Queue[MappedBatch | None] = asyncio.Queue(maxsize=2)
+    queue: asyncio.Queue[MappedBatch | ReadFailed | None] = asyncio.Queue(maxsize=2)
     reader = asyncio.create_task(_read(active, Mapper(source), cursor, queue))
     try:
-        while (batch := await queue.get()) is not None:
-            report.result.add(await ingest(conn, source, batch, rules))
+        while (item := await queue.get()) is not None:
+            if isinstance(item, ReadFailed):
+                raise item.error
+            report.result.add(await ingest(conn, source, item, rules))
             report.batches += 1
-            report.rows += batch.rows
+            report.rows += item.rows
             if on_batch is not None:
-                on_batch(batch.rows)
-        await reader
+                on_batch(item.rows)
     except SourceUnavailable as exc:
         report.error = str(exc)
         log.warning("source %s unavailable: %s", source.name, exc)
+    except Exception as exc:  # recorded in the source's status, then the sync ends
+        report.error = f"unexpected error: {exc!r}"
+        log.exception("sync of %s failed", source.name)
     finally:
-        reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError, SourceUnavailable):
-            await reader
+        if not reader.done():
+            reader.cancel()
+        await asyncio.wait({reader})
         if own:
             await active.aclose()
     await store.mark_attempt(conn, source.name, started, report.error)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReadFailed:
+    """The source failed while being read: what the reader hands the writer instead of a batch."""
+
+    error: Exception
+
+
 async def _read(
-    connector: Connector, mapper: Mapper, cursor: Cursor, queue: asyncio.Queue[MappedBatch | None]
+    connector: Connector,
+    mapper: Mapper,
+    cursor: Cursor,
+    queue: asyncio.Queue[MappedBatch | ReadFailed | None],
 ) -> None:
-    """Read and map batches into `queue`, then None; a failure ends the queue and raises."""
+    """Read and map batches into `queue`, then None, or a ReadFailed when reading fails.
+
+    Never waits on the queue after the writer stopped: the writer cancels it then."""
     try:
         async for batch in connector.changes(cursor):
             await queue.put(map_batch(mapper, batch.rows, batch.cursor))
-    finally:
-        await queue.put(None)
+    except Exception as exc:  # handed to the writer, which reports it
+        await queue.put(ReadFailed(exc))
+        return
+    await queue.put(None)
 
 
 async def sync_all(

@@ -41,3 +41,8 @@ def test_check_character_zero_case() -> None:
 
 def test_make_builds_valid_codes() -> None:
     assert normalise(make("91440507MA4UXXXX0")) .startswith("91440507")
+
+
+def test_non_ascii_digits_are_refused_not_crashed() -> None:
+    with pytest.raises(InvalidUSCC):
+        normalise("9144030019220382١6")  # an Arabic-Indic digit matches \d, not the alphabet

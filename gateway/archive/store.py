@@ -190,7 +190,7 @@ async def write_quarantine(
     """Store bad source rows with their reason and position; returns how many were new."""
     if not entries:
         return 0
-    raws = [json.dumps(q.raw, ensure_ascii=False, sort_keys=True, default=str) for q in entries]
+    raws = [_storable_json(q.raw) for q in entries]
     count: int = await conn.fetchval(
         _QUARANTINE,
         source,
@@ -201,6 +201,12 @@ async def write_quarantine(
         received_at,
     )
     return count
+
+
+def _storable_json(raw: Any) -> str:
+    """JSON text PostgreSQL accepts: lone surrogates (which UTF-8 cannot hold) become '?'."""
+    text = json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 async def register_source(

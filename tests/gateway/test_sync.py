@@ -183,3 +183,32 @@ async def test_two_concurrent_syncs_of_one_source_do_not_both_run(
     )
     assert sorted(r.skipped for r in reports) == [False, True]
     assert (await _counts(clean_archive))["records"] == 2000
+
+
+def test_rows_no_rule_foresaw_are_quarantined(tmp_path: Path) -> None:
+    from adapters.base import RawRow
+    from adapters.mapping import Mapper
+    from gateway.sync import map_rows
+    from tests.gateway.exchange import enterprise_row
+
+    _, config = write_config(tmp_path, "postgresql://unused")
+    columns = ("nbxh", "tyshxydm", "qymc", "cym", "djzt", "xzqh", "hydm", "zczb", "clrq", "gxsj")
+    good = dict(zip(columns, enterprise_row(1), strict=True))
+    surrogate = {**good, "nbxh": 2, "qymc": "汕头\ud800公司"}
+    good_rows, bad = map_rows(Mapper(config.sources[0]), [
+        RawRow("enterprises", "row 1", good), RawRow("enterprises", "row 2", surrogate),
+    ])
+    assert len(good_rows) == 1
+    assert [b.position for b in bad] == ["row 2"]
+
+
+async def test_quarantine_stores_rows_utf8_cannot_hold(clean_archive: asyncpg.Pool[Any]) -> None:
+    import datetime as dt
+
+    from adapters.mapping import Quarantined
+    from gateway.archive.store import write_quarantine
+
+    entry = Quarantined("enterprises", "row 9", "unexpected value", {"qymc": "汕头\ud800公司"})
+    async with clean_archive.acquire() as conn:
+        assert await write_quarantine(conn, "registration", [entry], dt.datetime.now(dt.UTC)) == 1
+    assert await clean_archive.fetchval("SELECT raw->>'qymc' FROM quarantine") == "汕头?公司"
