@@ -7,12 +7,16 @@ import contextlib
 import dataclasses
 import json
 import os
+import socket
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import uvicorn
 from rich.console import Console
 
+from gateway.commands import CommandError
 from gateway.settings import Settings
 
 EXCHANGE_DATABASE = "demo_exchange"
@@ -20,9 +24,40 @@ EXCHANGE_DATABASE = "demo_exchange"
 
 def run_demo(settings: Settings, *, enterprises: int, seed: int) -> int:
     """Generate, sync and serve until interrupted."""
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_demo(settings, enterprises, seed))
+    # Taken before the long work, so that a busy port fails at once.
+    sock = _listen(settings.port)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_demo(settings, enterprises, seed, sock))
+    finally:
+        sock.close()
     return 0
+
+
+def _listen(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        raise CommandError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port"
+        ) from None
+    return sock
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that says when it accepts requests."""
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._on_started()
 
 
 def _database_url(url: str, name: str) -> str:
@@ -40,9 +75,7 @@ async def _ensure_database(server_url: str, name: str) -> str:
     return _database_url(server_url, name)
 
 
-async def _demo(settings: Settings, enterprises: int, seed: int) -> None:
-    import uvicorn
-
+async def _demo(settings: Settings, enterprises: int, seed: int, sock: socket.socket) -> None:
     from adapters.demo import start_demo_sources
     from gateway.app import create_app
     from gateway.database import resolve_url
@@ -72,11 +105,10 @@ async def _demo(settings: Settings, enterprises: int, seed: int) -> None:
                 )
         finally:
             await pool.close()
-        _print_welcome(settings, demo.sample_usccs)
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning"
-        )
-        await uvicorn.Server(config).serve()
+        config = uvicorn.Config(create_app(settings), log_level="warning")
+        # The address is printed once the server answers on it, not before.
+        server = _Server(config, lambda: _print_welcome(settings, demo.sample_usccs))
+        await server.serve(sockets=[sock])
     finally:
         await demo.stop()
 

@@ -252,6 +252,9 @@ async def refresh_tags(
     """Re-derive the tags of these enterprises; returns the number of tag changes."""
     if not usccs:
         return 0
+    # Syncs of several sources run at once; one batch's licences and another's registration
+    # of the same enterprise must not be judged from snapshots that miss each other.
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('credit-gateway key-area tags'))")
     rows = await conn.fetch(_CURRENT, sorted(usccs))
     plan = _plan(rows, rules)
     if not plan.removed and not plan.added and not plan.areas:

@@ -52,7 +52,7 @@ def map_rows(
         try:
             outcome = mapper.map(row)
             if isinstance(outcome, Mapped):
-                good.append(store.prepare(outcome))
+                good.append(store.prepare(outcome, row.feed))
             else:
                 bad.append(outcome)
         except Exception as exc:  # a row no rule foresaw must not stop the source for good

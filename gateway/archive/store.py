@@ -26,20 +26,29 @@ from gateway.database import Connection
 _UPSERT = """
 WITH incoming AS (
     SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[],
-                         $8::timestamptz[], $10::text[])
-        AS t(kind, record_id, uscc, payload, content_hash, source_updated_at, grams)
+                         $8::timestamptz[], $10::text[], $11::text[])
+        AS t(kind, record_id, uscc, payload, content_hash, source_updated_at, grams, feed)
+), moved AS (
+    -- Records whose enterprise code changed: their former enterprise must be updated too.
+    SELECT r.kind, r.uscc FROM records r
+    JOIN incoming i ON r.source = $1 AND r.feed = i.feed AND r.record_id = i.record_id
+    WHERE r.uscc <> i.uscc
 ), upserted AS (
-    INSERT INTO records AS r (kind, source, record_id, uscc, department, payload, content_hash,
-                              source_updated_at, received_at)
-    SELECT kind, $1, record_id, uscc, $2, payload::jsonb, content_hash, source_updated_at, $9
+    INSERT INTO records AS r (kind, source, feed, record_id, uscc, department, payload,
+                              content_hash, source_updated_at, received_at)
+    SELECT kind, $1, feed, record_id, uscc, $2, payload::jsonb, content_hash,
+           source_updated_at, $9
     FROM incoming
-    ON CONFLICT (source, kind, record_id) DO UPDATE
-        SET uscc = EXCLUDED.uscc, department = EXCLUDED.department,
+    ON CONFLICT (source, feed, record_id) DO UPDATE
+        SET kind = EXCLUDED.kind, uscc = EXCLUDED.uscc, department = EXCLUDED.department,
             payload = EXCLUDED.payload, content_hash = EXCLUDED.content_hash,
             source_updated_at = EXCLUDED.source_updated_at,
             received_at = EXCLUDED.received_at, version = r.version + 1
+        -- Changed content only, and never an older version of the source over a newer one.
         WHERE r.content_hash <> EXCLUDED.content_hash
-    RETURNING r.id, r.version, r.kind, r.record_id, r.uscc, r.payload, r.content_hash,
+          AND (EXCLUDED.source_updated_at IS NULL OR r.source_updated_at IS NULL
+               OR EXCLUDED.source_updated_at >= r.source_updated_at)
+    RETURNING r.id, r.version, r.kind, r.feed, r.record_id, r.uscc, r.payload, r.content_hash,
               r.source_updated_at, r.received_at
 ), versions AS (
     INSERT INTO record_versions (record_pk, version, uscc, payload, content_hash,
@@ -53,7 +62,7 @@ WITH incoming AS (
            ARRAY(SELECT jsonb_array_elements_text(coalesce(u.payload->'former_names', '[]'))),
            u.payload->>'status', u.payload->>'division', u.payload->>'industry',
            string_to_array(i.grams, chr(31)), u.id
-    FROM upserted u JOIN incoming i ON i.kind = u.kind AND i.record_id = u.record_id
+    FROM upserted u JOIN incoming i ON i.feed = u.feed AND i.record_id = u.record_id
     WHERE u.kind = 'REGISTRATION'
     ORDER BY u.uscc, u.id DESC
     ON CONFLICT (uscc) DO UPDATE
@@ -63,6 +72,13 @@ WITH incoming AS (
             registration_pk = EXCLUDED.registration_pk
 )
 SELECT kind, uscc, version FROM upserted
+UNION ALL
+SELECT kind, uscc, 0 FROM moved
+"""
+
+_DROP_UNREGISTERED = """
+DELETE FROM enterprises e WHERE e.uscc = ANY($1::text[])
+AND NOT EXISTS (SELECT 1 FROM records r WHERE r.uscc = e.uscc AND r.kind = 'REGISTRATION')
 """
 
 _QUARANTINE = """
@@ -83,6 +99,7 @@ class Incoming:
     """A mapped record ready to write: its canonical JSON and the hash of that JSON."""
 
     kind: records.RecordKind
+    feed: str
     record_id: str
     uscc: str
     payload: str
@@ -117,8 +134,8 @@ class BatchResult:
             self.changed.setdefault(kind, set()).update(codes)
 
 
-def prepare(mapped: Mapped) -> Incoming:
-    """Serialise a mapped record canonically (sorted keys) and hash it."""
+def prepare(mapped: Mapped, feed: str) -> Incoming:
+    """Serialise a mapped record of `feed` canonically (sorted keys) and hash it."""
     record = mapped.record
     grams = None
     if isinstance(record, records.Registration):
@@ -126,6 +143,7 @@ def prepare(mapped: Mapped) -> Incoming:
     encoded = orjson.dumps(records.to_payload(record), option=orjson.OPT_SORT_KEYS)
     return Incoming(
         kind=mapped.kind,
+        feed=feed,
         record_id=mapped.record_id,
         uscc=mapped.record.uscc,
         payload=encoded.decode(),
@@ -136,10 +154,10 @@ def prepare(mapped: Mapped) -> Incoming:
 
 
 def _last_per_key(items: Iterable[Incoming]) -> list[Incoming]:
-    """One row per (kind, record id): the last one the source gave in this batch wins."""
+    """One row per (feed, record id): the last one the source gave in this batch wins."""
     latest: dict[tuple[str, str], Incoming] = {}
     for item in items:
-        latest[(item.kind, item.record_id)] = item
+        latest[(item.feed, item.record_id)] = item
     return list(latest.values())
 
 
@@ -169,15 +187,23 @@ async def write_records(
         [r.source_updated_at for r in rows],
         received_at,
         [r.grams for r in rows],
+        [r.feed for r in rows],
     )
+    left: set[str] = set()
     for row in written:
         kind = records.RecordKind(row["kind"])
         result.changed.setdefault(kind, set()).add(row["uscc"])
+        if row["version"] == 0:  # the enterprise a moved record left
+            if kind is records.RecordKind.REGISTRATION:
+                left.add(row["uscc"])
+            continue
         if row["version"] == 1:
             result.inserted += 1
         else:
             result.updated += 1
-    result.unchanged += len(rows) - len(written)
+    result.unchanged += len(rows) - result.inserted - result.updated
+    if left:
+        await conn.execute(_DROP_UNREGISTERED, sorted(left))
     return result
 
 

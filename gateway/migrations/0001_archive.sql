@@ -13,11 +13,12 @@ CREATE TABLE sources (
     quarantine_count bigint NOT NULL DEFAULT 0
 );
 
--- Current state of every record, one row per (source, kind, id in the source).
+-- Current state of every record, one row per (source, feed, id in the source).
 CREATE TABLE records (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind              text NOT NULL,
     source            text NOT NULL,
+    feed              text NOT NULL,
     record_id         text NOT NULL,
     uscc              text COLLATE "C" NOT NULL,
     department        text NOT NULL,
@@ -26,7 +27,7 @@ CREATE TABLE records (
     source_updated_at timestamptz,
     received_at       timestamptz NOT NULL,
     version           integer NOT NULL DEFAULT 1,
-    UNIQUE (source, kind, record_id)
+    UNIQUE (source, feed, record_id)
 );
 CREATE INDEX records_by_uscc ON records (uscc, kind);
 

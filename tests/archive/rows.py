@@ -56,7 +56,11 @@ async def put_record(
     mapped = Mapped(record.KIND, key, record, source_updated_at)
     async with _connection(conn) as c, c.transaction():
         await store.write_records(
-            c, source or default_source, department, [store.prepare(mapped)], received_at
+            c,
+            source or default_source,
+            department,
+            [store.prepare(mapped, record.KIND.value.lower())],
+            received_at,
         )
         if key_areas:
             await c.execute(

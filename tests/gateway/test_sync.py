@@ -212,3 +212,52 @@ async def test_quarantine_stores_rows_utf8_cannot_hold(clean_archive: asyncpg.Po
     async with clean_archive.acquire() as conn:
         assert await write_quarantine(conn, "registration", [entry], dt.datetime.now(dt.UTC)) == 1
     assert await clean_archive.fetchval("SELECT raw->>'qymc' FROM quarantine") == "汕头?公司"
+
+
+async def test_record_moving_to_another_code_updates_both_enterprises(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    await create_exchange(new_database, enterprises=3)
+    _, config = write_config(tmp_path, new_database)
+    source = config.sources[0]
+    exchange = await asyncpg.connect(new_database)
+    try:
+        await exchange.execute(
+            "INSERT INTO xzsp_xkxx VALUES ('L1', $1, 'SC10644050700123', '食品生产许可证',"
+            " '汕头市市场监督管理局', '有效', $2)", code(1), T0,
+        )
+        await sync_source(clean_archive, source, DEFAULT_RULES)
+        # The source corrects both the licence holder and the registration's code.
+        later = T0 + dt.timedelta(days=1)
+        await exchange.execute("UPDATE xzsp_xkxx SET tyshxydm = $1, gxsj = $2", code(2), later)
+        await exchange.execute("UPDATE djzc_qyjbxx SET tyshxydm = $1, gxsj = $2 WHERE nbxh = 3", code(9), later)
+    finally:
+        await exchange.close()
+    await sync_source(clean_archive, source, DEFAULT_RULES)
+    areas = dict(await clean_archive.fetch("SELECT uscc, key_areas FROM enterprises"))
+    assert areas[code(1)] == [] and areas[code(2)] == ["FOOD_PRODUCTION"]
+    assert code(3) not in areas and code(9) in areas  # the old code has no registration left
+    assert await clean_archive.fetchval("SELECT count(*) FROM key_area_tags") == 1
+
+
+async def test_older_version_never_overwrites_a_newer_one(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    from adapters.mapping import Mapper
+    from gateway.sync import ingest, map_batch
+    from tests.gateway.exchange import enterprise_row
+
+    _, config = write_config(tmp_path, new_database)
+    source = config.sources[0]
+    columns = ("nbxh", "tyshxydm", "qymc", "cym", "djzt", "xzqh", "hydm", "zczb", "clrq", "gxsj")
+    newer = dict(zip(columns, enterprise_row(1, qymc="新名称有限公司", gxsj=T0 + dt.timedelta(days=2)), strict=True))
+    older = dict(zip(columns, enterprise_row(1, qymc="旧名称有限公司", gxsj=T0), strict=True))
+    from adapters.base import RawRow
+
+    mapper = Mapper(source)
+    async with clean_archive.acquire() as conn:
+        for data in (newer, older):
+            batch = map_batch(mapper, [RawRow("enterprises", "row 1", data)], None)
+            await ingest(conn, source, batch, DEFAULT_RULES)
+    assert await clean_archive.fetchval("SELECT payload->>'name' FROM records") == "新名称有限公司"
+    assert await clean_archive.fetchval("SELECT count(*) FROM record_versions") == 1

@@ -64,7 +64,7 @@ async def test_sigkill_mid_sync_then_restart(new_database: str, tmp_path: Path) 
         assert final.returncode == 0, stderr.decode()
         counts = await conn.fetchrow(
             "SELECT (SELECT count(*) FROM records) AS records,"
-            " (SELECT count(DISTINCT (source, kind, record_id)) FROM records) AS keys,"
+            " (SELECT count(DISTINCT (source, feed, record_id)) FROM records) AS keys,"
             " (SELECT count(*) FROM record_versions) AS versions,"
             " (SELECT max(version) FROM records) AS max_version,"
             " (SELECT count(*) FROM quarantine) AS quarantine,"

@@ -57,7 +57,7 @@ async def test_failing_write_ends_the_sync_and_is_reported(
     _, config = write_config(tmp_path, "postgresql://unused")
 
     async def break_the_archive() -> None:
-        await pool.execute("ALTER TABLE enterprises RENAME TO enterprises_gone")
+        await pool.execute("ALTER TABLE records ADD CONSTRAINT refuse_all CHECK (false) NOT VALID")
 
     try:
         report = await asyncio.wait_for(
@@ -66,7 +66,7 @@ async def test_failing_write_ends_the_sync_and_is_reported(
             ),
             timeout=60,
         )
-        assert report.error is not None and "enterprises" in report.error
+        assert report.error is not None and "refuse_all" in report.error
         status = await pool.fetchrow("SELECT cursor, last_error FROM sources")
         assert status is not None
         assert status["last_error"] == report.error
@@ -74,7 +74,7 @@ async def test_failing_write_ends_the_sync_and_is_reported(
         assert committed == 50 * report.batches and report.batches >= 1
         assert status["cursor"] == {"batch": report.batches - 1}
         # The lock was released: the next sync runs instead of being skipped.
-        await pool.execute("ALTER TABLE enterprises_gone RENAME TO enterprises")
+        await pool.execute("ALTER TABLE records DROP CONSTRAINT refuse_all")
 
         async def nothing() -> None:
             return None
