@@ -62,8 +62,11 @@ def _industry_rule(rules: KeyAreaRules, code: str) -> IndustryRule | None:
 
 
 def _industry_matches(prefix: str, code: str) -> bool:
-    if code[:1].isdigit():
-        return code.startswith(prefix[1:]) if prefix[:1].isalpha() else code.startswith(prefix)
+    """Whether a code ('C1391', or its digits '1391') falls under a rule's prefix."""
+    if prefix[:1].isalpha() and code[:1].isdigit():
+        return len(prefix) > 1 and code.startswith(prefix[1:])
+    if prefix[:1].isdigit() and code[:1].isalpha():
+        return code[1:].startswith(prefix)
     return code.startswith(prefix)
 
 

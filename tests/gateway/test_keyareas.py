@@ -50,6 +50,17 @@ def test_industry_codes(code: str | None, area: KeyArea | None) -> None:
     assert (rule.key_area if rule else None) == area
 
 
+def test_prefix_forms() -> None:
+    from gateway.keyareas import IndustryRule, KeyAreaRules
+
+    rules = KeyAreaRules((), (IndustryRule("C", KeyArea.FOOD_PRODUCTION, "x"),
+                              IndustryRule("3435", KeyArea.SPECIAL_EQUIPMENT_PRODUCTION, "y")))
+    assert rules.for_industry("1391") is None  # a section letter alone says nothing of digits
+    assert rules.for_industry("C1391") is not None
+    rule = rules.for_industry("C3435")
+    assert rule is not None and rule.key_area is KeyArea.SPECIAL_EQUIPMENT_PRODUCTION
+
+
 def test_only_valid_licences_tag() -> None:
     licences = [
         {"id": 1, "number": "SC10644050700123", "status": "VALID"},
