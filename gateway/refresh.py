@@ -40,6 +40,8 @@ class SourceRefresher:
         self._connectors: dict[str, Connector] = {}
         self._mappers = {s.name: Mapper(s) for s in config.sources}
         self._cannot_fetch: set[str] = set()
+        self._cut_off: set[asyncio.Task[bool]] = set()
+        """Refreshes cancelled by the timeout that may still be rolling back."""
 
     async def ensure_fresh(self, uscc: str) -> Sequence[SourceFreshness]:
         """Refresh what is older than each source's max age; report every source's freshness."""
@@ -65,10 +67,10 @@ class SourceRefresher:
         done, pending = await asyncio.wait(tasks, timeout=self._timeout)
         for task in pending:
             task.cancel()
+            self._cut_off.add(task)
+            task.add_done_callback(self._cut_off.discard)
             log.warning("refresh of %s from %s timed out", uscc, tasks[task])
-        return [
-            tasks[t] for t in done if not t.cancelled() and t.exception() is None and t.result()
-        ]
+        return [tasks[t] for t in done if _succeeded(t, uscc, tasks[t])]
 
     async def _refresh(self, source: SourceConfig, uscc: str, now: dt.datetime) -> bool:
         try:
@@ -79,8 +81,9 @@ class SourceRefresher:
         except SourceUnavailable as exc:
             log.warning("refresh of %s from %s failed: %s", uscc, source.name, exc)
             return False
-        async with self._pool.acquire() as conn:
-            batch = map_batch(self._mappers[source.name], rows, None)
+        batch = map_batch(self._mappers[source.name], rows, None)
+        # One transaction: a refresh cut off by the timeout writes nothing at all.
+        async with self._pool.acquire() as conn, conn.transaction():
             await ingest(conn, source, batch, self._rules)
             await store.mark_fetched(conn, source.name, [uscc], now)
         return True
@@ -91,10 +94,23 @@ class SourceRefresher:
         return self._connectors[source.name]
 
     async def aclose(self) -> None:
-        """Close every connector opened for refreshes."""
+        """Wait for cut-off refreshes to roll back, then close every connector."""
+        if self._cut_off:
+            await asyncio.wait(self._cut_off)
         for connector in self._connectors.values():
             await connector.aclose()
         self._connectors.clear()
+
+
+def _succeeded(task: asyncio.Task[bool], uscc: str, source: str) -> bool:
+    """Whether a finished refresh wrote the enterprise; an unexpected error is logged."""
+    if task.cancelled():
+        return False
+    error = task.exception()
+    if error is not None:
+        log.error("refresh of %s from %s failed", uscc, source, exc_info=error)
+        return False
+    return task.result()
 
 
 def _is_stale(synced_at: dt.datetime | None, source: SourceConfig, now: dt.datetime) -> bool:

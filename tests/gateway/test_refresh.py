@@ -375,7 +375,6 @@ async def test_a_file_source_is_never_fetched_and_reports_its_sync(
         assert fresh["enforcement"] == SourceFreshness("enforcement", "执法稽查", dropped, False)
         assert not fresh["registration"].stale and api.fetched == [USCC_A]
 
-
     aged = await _age(clean_archive, "enforcement")
     # Both old now, and the HTTP source hangs: neither may hold the answer back.
     await clean_archive.execute("TRUNCATE source_refreshes")
