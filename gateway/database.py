@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import time
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -27,6 +30,19 @@ def embedded_url(data_dir: Path) -> str:
     url = str(server.get_uri())
     log.info("embedded PostgreSQL at %s", pg_dir)
     return url
+
+
+def stop_embedded(data_dir: Path, wait: float = 10.0) -> None:
+    """Stop the embedded PostgreSQL of `data_dir` if it runs (fast shutdown), waiting for it."""
+    pid_file = data_dir / "pg" / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+        os.kill(pid, signal.SIGINT)
+    except (OSError, ValueError, IndexError):
+        return
+    deadline = time.monotonic() + wait
+    while pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def resolve_url(database_url: str | None, data_dir: Path) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from gateway.database import create_pool, embedded_url
+from gateway.database import create_pool, embedded_url, stop_embedded
 from gateway.migrate import migrate
 
 ARCHIVE_TABLES = (
@@ -31,12 +33,19 @@ def _with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def server_url() -> Iterator[str]:
     """A PostgreSQL server URL (any database on it)."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
-    return embedded_url(Path(tmp_path_factory.mktemp("embedded")))
+        yield url
+        return
+    # Not under pytest's temp folder: run as root, pgserver runs the server as another user,
+    # and each new pytest run makes that folder private again.
+    folder = Path(tempfile.mkdtemp(prefix="credit-gateway-test-"))
+    folder.chmod(0o755)
+    yield embedded_url(folder)
+    stop_embedded(folder)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
