@@ -69,7 +69,7 @@ class Timed:
 async def in_server_latency(archive: str, codes: list[str], requests: int) -> list[float]:
     """Milliseconds the app spends on each request (no client or network), sequentially."""
     settings = Settings.from_env({"DATABASE_URL": archive, "GATEWAY_SYNC": "false"})
-    pool = await create_pool(archive, stateless=True)
+    pool = await create_pool(archive)
     services = Services(settings=settings, pool=pool, sources=None, refresher=None)
     app = Timed(build_app(services))
     transport = httpx.ASGITransport(app=app)

@@ -71,23 +71,13 @@ def _json_loads(text: str) -> Any:
     return json.loads(text)
 
 
-async def _keep_session(conn: asyncpg.Connection[Any]) -> None:
-    """No reset when a connection returns to the pool: saves a round trip per query."""
-
-
-async def create_pool(
-    url: str, *, min_size: int = 2, max_size: int = 10, stateless: bool = False
-) -> Pool:
-    """A connection pool whose connections encode and decode JSON columns.
-
-    `stateless=True` skips asyncpg's reset of each returned connection (one round trip per
-    query); only for users that leave no session state (locks, LISTEN, SET) behind."""
+async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> Pool:
+    """A connection pool whose connections encode and decode JSON columns."""
     pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
-        reset=_keep_session if stateless else None,
     )
     assert pool is not None
     return pool

@@ -25,9 +25,9 @@ async def archive_url(settings: Settings) -> str:
     return await asyncio.to_thread(resolve_url, settings.database_url, settings.data_dir)
 
 
-async def open_archive(settings: Settings, *, stateless: bool = False) -> asyncpg.Pool[Any]:
+async def open_archive(settings: Settings) -> asyncpg.Pool[Any]:
     """A pool on the archive (starting the embedded server if needed), migrated."""
-    pool = await create_pool(await archive_url(settings), stateless=stateless)
+    pool = await create_pool(await archive_url(settings))
     async with pool.acquire() as conn:
         await migrate(conn)
     return pool
@@ -50,10 +50,9 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
     """Open the archive, the sources and the background sync; close them on exit."""
     sources = load_sources(settings)
     rules = load_key_area_rules(settings)
-    # Requests leave no session state behind, so their pool skips the per-query reset;
-    # the background sync holds advisory locks and gets a pool of its own.
+    # The background sync holds its connections (and locks) for whole runs: a pool of its own.
     url = await archive_url(settings)
-    pool = await create_pool(url, stateless=True)
+    pool = await create_pool(url)
     async with pool.acquire() as conn:
         await migrate(conn)
     refresher = None

@@ -84,7 +84,10 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool[Any]]:
 @pytest.fixture
 async def clean_archive(pool: asyncpg.Pool[Any]) -> asyncpg.Pool[Any]:
     """The pool, after emptying every archive table."""
-    await pool.execute(f"TRUNCATE {ARCHIVE_TABLES} RESTART IDENTITY CASCADE")
+    # A connection left mid-query by an earlier test would block TRUNCATE for ever: fail instead.
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL lock_timeout = '30s'")
+        await conn.execute(f"TRUNCATE {ARCHIVE_TABLES} RESTART IDENTITY CASCADE")
     return pool
 
 
