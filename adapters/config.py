@@ -51,6 +51,10 @@ _FEED_KIND_KEYS = {
 _FIELD_KEYS = {"from", "value", "map", "unit", "format", "split", "default"}
 
 
+MAX_BATCH = 100_000
+"""Rows per batch or page at most: a batch is held in memory and written in one statement."""
+
+
 class ConfigError(ValueError):
     """The sources configuration is wrong; the message names the file, source, feed and key."""
 
@@ -221,10 +225,10 @@ class _Table:
     def optional_text(self, key: str) -> str | None:
         return None if key not in self.data else self.text(key, required=True)
 
-    def integer(self, key: str, default: int, low: int) -> int:
+    def integer(self, key: str, default: int, low: int, high: int) -> int:
         value = self.raw(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise self.error(key, f"expected an integer ≥ {low}, got {_show(value)}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.error(key, f"expected an integer from {low} to {high}, got {_show(value)}")
         return value
 
     def boolean(self, key: str, default: bool) -> bool:
@@ -303,7 +307,7 @@ def _read_defaults(top: _Table) -> dict[str, Any]:
     return {
         "interval": table.duration("interval", "5m"),
         "max_age": table.duration("max_age", "1h"),
-        "batch_size": table.integer("batch_size", 5000, 1),
+        "batch_size": table.integer("batch_size", 5000, 1, MAX_BATCH),
         "timeout": table.duration("timeout", "10s"),
     }
 
@@ -324,7 +328,7 @@ def _read_source(
         connector=kind,
         interval=table.duration("interval", defaults["interval"]),
         max_age=table.duration("max_age", defaults["max_age"]),
-        batch_size=table.integer("batch_size", defaults["batch_size"], 1),
+        batch_size=table.integer("batch_size", defaults["batch_size"], 1, MAX_BATCH),
         timeout=table.duration("timeout", defaults["timeout"]).total_seconds(),
         feeds=_read_feeds(table, kind),
         options=types.MappingProxyType(_SOURCE_OPTIONS[kind](table, base_dir)),
@@ -344,7 +348,7 @@ def _http_source(table: _Table, base_dir: Path) -> dict[str, Any]:
     return {
         "base_url": base_url.rstrip("/"),
         "headers": types.MappingProxyType(_read_headers(table)),
-        "retries": table.integer("retries", 4, 0),
+        "retries": table.integer("retries", 4, 0, 20),
         "retry_delay": table.duration("retry_delay", "500ms").total_seconds(),
         "retry_max_delay": table.duration("retry_max_delay", "30s").total_seconds(),
     }
@@ -426,7 +430,7 @@ def _http_feed(table: _Table, uscc_field: str) -> dict[str, Any]:
         fetch_path = table.pattern("fetch_path", _URL_PATH, "a path starting with /")
     return {
         "path": table.pattern("path", _URL_PATH, "a path starting with /"),
-        "page_size": table.integer("page_size", 500, 1),
+        "page_size": table.integer("page_size", 500, 1, MAX_BATCH),
         "fetch_path": fetch_path,
     }
 
@@ -439,9 +443,11 @@ def _file_feed(table: _Table, uscc_field: str) -> dict[str, Any]:
         )
     encoding = table.text("encoding", "utf-8")
     try:
-        codecs.lookup(encoding)
+        is_text = codecs.lookup(encoding)._is_text_encoding
     except LookupError:
-        raise table.error("encoding", f'"{encoding}" is not a known text encoding') from None
+        is_text = False
+    if not is_text:
+        raise table.error("encoding", f'"{encoding}" is not a known text encoding')
     return {
         "pattern": pattern,
         "require_done": table.boolean("require_done", False),
