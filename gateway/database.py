@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import time
+import warnings
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -21,12 +22,14 @@ Connection: TypeAlias = "asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionPr
 
 def embedded_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL in `data_dir`/pg and return its URL."""
-    import pgserver  # imported here: only the embedded mode needs its binaries
-
     pg_dir = data_dir / "pg"
     pg_dir.mkdir(parents=True, exist_ok=True)
-    # cleanup_mode=None leaves the server running for the next process to reuse.
-    server = pgserver.get_server(str(pg_dir), cleanup_mode=None)  # type: ignore[attr-defined]
+    with warnings.catch_warnings():  # pgserver's platformdirs warns about XDG_RUNTIME_DIR
+        warnings.simplefilter("ignore")
+        import pgserver  # imported here: only the embedded mode needs its binaries
+
+        # cleanup_mode=None leaves the server running for the next process to reuse.
+        server = pgserver.get_server(str(pg_dir), cleanup_mode=None)  # type: ignore[attr-defined]
     url = str(server.get_uri())
     log.info("embedded PostgreSQL at %s", pg_dir)
     return url

@@ -52,6 +52,7 @@ class SourceStatus:
     last_success_at: dt.datetime | None
     lag_seconds: int | None
     record_count: int
+    quarantine_count: int
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -109,7 +110,8 @@ def _known_sources(config: SourcesConfig | None, rows: Sequence[Any]) -> list[_K
 
 
 _SOURCES = """
-SELECT name, department, kind, last_attempt_at, last_success_at, last_error, record_count
+SELECT name, department, kind, last_attempt_at, last_success_at, last_error, record_count,
+       quarantine_count
 FROM sources
 """
 
@@ -144,6 +146,7 @@ async def source_statuses(
             last_success_at=success,
             lag_seconds=None if success is None else int((now - success).total_seconds()),
             record_count=0 if row is None else row["record_count"],
+            quarantine_count=0 if row is None else row["quarantine_count"],
         ))
     return statuses
 

@@ -25,6 +25,9 @@ class SourceStatus:
         description="Seconds since the last successful sync; null if it never synced."
     )
     record_count: int = strawberry.field(description="Records received from the source.")
+    quarantine_count: int = strawberry.field(
+        description="Source rows that could not be mapped and wait in quarantine with their reason."
+    )
 
     @classmethod
     def of(cls, status: StoredStatus) -> SourceStatus:
@@ -36,6 +39,7 @@ class SourceStatus:
             last_success_at=status.last_success_at,
             lag_seconds=status.lag_seconds,
             record_count=status.record_count,
+            quarantine_count=status.quarantine_count,
         )
 
 

@@ -228,11 +228,12 @@ def _check_serving(welcome: Welcome) -> None:
         short = _post(client, welcome.address, welcome.curl_body)["data"]["enterprise"]
         assert short["name"] == profile["name"] and short["penalties"]
 
-        query = "{ sources { name kind state recordCount } }"
+        query = "{ sources { name kind state recordCount quarantineCount } }"
         sources = _post(client, welcome.address, {"query": query})["data"]["sources"]
         assert [s["name"] for s in sources] == list(SOURCES)
         assert [s["kind"] for s in sources] == ["postgres", "http", "file", "http"]
         assert all(s["recordCount"] > 0 for s in sources), sources
+        assert sum(s["quarantineCount"] for s in sources) > 0, sources
 
         page = client.get(welcome.address, headers={"accept": "text/html"})
         assert page.status_code == 200

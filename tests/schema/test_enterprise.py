@@ -133,11 +133,13 @@ async def test_sources_query(clean_archive: asyncpg.Pool[Any], client: httpx.Asy
     synced = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30)
     await clean_archive.execute(
         "INSERT INTO sources (name, department, kind, last_attempt_at, last_success_at,"
-        " record_count) VALUES ('registration', '登记注册', 'postgres', $1, $1, 42)", synced,
+        " record_count, quarantine_count) VALUES ('registration', '登记注册', 'postgres', $1, $1,"
+        " 42, 3)", synced,
     )
     body = await graphql(client, "{ sources { name department kind state lastSuccessAt"
-                         " lagSeconds recordCount } }")
+                         " lagSeconds recordCount quarantineCount } }")
     (status,) = body["data"]["sources"]
     assert (status["name"], status["kind"], status["state"]) == ("registration", "postgres",
                                                                  "HEALTHY")
     assert status["recordCount"] == 42 and 30 <= status["lagSeconds"] < 300
+    assert status["quarantineCount"] == 3
