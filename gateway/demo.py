@@ -35,16 +35,12 @@ def run_demo(settings: Settings, *, enterprises: int, seed: int) -> int:
 
 
 def _listen(port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    from adapters.demo.servers import ServerError, bind_loopback
+
     try:
-        sock.bind(("127.0.0.1", port))
-    except OSError as exc:
-        sock.close()
-        raise CommandError(
-            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another --port"
-        ) from None
-    return sock
+        return bind_loopback(port)
+    except ServerError as exc:
+        raise CommandError(f"{exc}; choose another --port") from None
 
 
 class _Server(uvicorn.Server):

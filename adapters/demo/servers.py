@@ -22,14 +22,15 @@ class ServerError(RuntimeError):
     """A demo system could not be started."""
 
 
-def _bind(port: int) -> socket.socket:
+def bind_loopback(port: int) -> socket.socket:
+    """A listening socket on 127.0.0.1:`port` (0 = any free port); ServerError if taken."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(("127.0.0.1", port))
     except OSError as exc:
         sock.close()
-        raise ServerError(f"cannot listen on 127.0.0.1:{port}: {exc}") from None
+        raise ServerError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror})") from None
     sock.listen(128)
     return sock
 
@@ -38,7 +39,7 @@ class LoopbackServers:
     """uvicorn servers for some apps, each on its own 127.0.0.1 port (0 = any free port)."""
 
     def __init__(self, apps: Sequence[tuple[ASGIApp, int]]) -> None:
-        self._sockets = [_bind(port) for _, port in apps]
+        self._sockets = [bind_loopback(port) for _, port in apps]
         self._servers = [
             uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
             for app, _ in apps

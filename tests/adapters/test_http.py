@@ -7,14 +7,11 @@ import dataclasses
 import datetime as dt
 import email.utils
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -27,6 +24,7 @@ from adapters.connectors.http import HttpConnector, retry_after
 from adapters.mapping import Mapped, Mapper
 from gateway.records import License, LicenseStatus
 from tests.adapters.configs import LICENSE_FIELDS, USCC_A, USCC_B, one_source
+from tests.loopback import serve
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -78,25 +76,6 @@ def _updated(item: dict[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(item["gxsj"])
 
 
-def _serve(app: Starlette) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the test API did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 @pytest.fixture(scope="module")
 def running_api() -> Iterator[tuple[LicensingApi, str]]:
     api = LicensingApi()
@@ -104,7 +83,7 @@ def running_api() -> Iterator[tuple[LicensingApi, str]]:
         Route("/api/v1/licences", api.listing),
         Route("/api/v1/licences/by-uscc", api.by_uscc),
     ])
-    for url in _serve(app):
+    for url in serve(app):
         yield api, url
 
 

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -42,6 +40,7 @@ from tests.adapters.configs import (
     USCC_B,
     write_and_load,
 )
+from tests.loopback import serve
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI)
@@ -112,25 +111,6 @@ def _updated(item: dict[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(item["gxsj"])
 
 
-def _serve(app: Starlette) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the test API did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
 @pytest.fixture(scope="module")
 def running_api() -> Iterator[tuple[RegistrationApi, str]]:
     api = RegistrationApi()
@@ -139,7 +119,7 @@ def running_api() -> Iterator[tuple[RegistrationApi, str]]:
         Route("/api/qyjbxx/by-uscc", api.by_uscc),
     ])
     try:
-        for url in _serve(app):
+        for url in serve(app):
             yield api, url
     finally:
         api.released.set()
