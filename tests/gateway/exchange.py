@@ -108,3 +108,13 @@ def write_config(tmp_path: Path, dsn: str, batch_size: int = 500) -> tuple[Path,
     path = tmp_path / "sources.toml"
     path.write_text(CONFIG.format(batch_size=batch_size), encoding="utf-8")
     return path, load_sources_config(path, {"EXCHANGE_DSN": dsn})
+
+
+async def add_food_licence(exchange: asyncpg.Connection[Any], holder: str, at: dt.datetime) -> None:
+    """Give `holder` a valid food production licence L1 in the licensing exchange table."""
+    await exchange.execute(
+        "INSERT INTO xzsp_xkxx VALUES ('L1', $1, 'SC10644050700123', '食品生产许可证',"
+        " '汕头市市场监督管理局', '有效', $2)",
+        holder,
+        at,
+    )

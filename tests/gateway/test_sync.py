@@ -12,7 +12,7 @@ import asyncpg
 from gateway.archive.grams import name_grams
 from gateway.keyareas import DEFAULT_RULES
 from gateway.sync import sync_source
-from tests.gateway.exchange import T0, code, create_exchange, write_config
+from tests.gateway.exchange import T0, add_food_licence, code, create_exchange, write_config
 
 
 async def _counts(pool: asyncpg.Pool[Any]) -> dict[str, int]:
@@ -124,12 +124,7 @@ async def test_licence_moves_key_area_tag_and_history_keeps_reasons(
     source = config.sources[0]
     exchange = await asyncpg.connect(new_database)
     try:
-        await exchange.execute(
-            "INSERT INTO xzsp_xkxx VALUES ('L1', $1, 'SC10644050700123', '食品生产许可证',"
-            " '汕头市市场监督管理局', '有效', $2)",
-            code(2),
-            T0,
-        )
+        await add_food_licence(exchange, code(2), T0)
         await sync_source(clean_archive, source, DEFAULT_RULES)
         areas = await clean_archive.fetchval(
             "SELECT key_areas FROM enterprises WHERE uscc = $1", code(2)
@@ -222,10 +217,7 @@ async def test_record_moving_to_another_code_updates_both_enterprises(
     source = config.sources[0]
     exchange = await asyncpg.connect(new_database)
     try:
-        await exchange.execute(
-            "INSERT INTO xzsp_xkxx VALUES ('L1', $1, 'SC10644050700123', '食品生产许可证',"
-            " '汕头市市场监督管理局', '有效', $2)", code(1), T0,
-        )
+        await add_food_licence(exchange, code(1), T0)
         await sync_source(clean_archive, source, DEFAULT_RULES)
         # The source corrects both the licence holder and the registration's code.
         later = T0 + dt.timedelta(days=1)
