@@ -84,10 +84,3 @@ async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> Poo
     )
     assert pool is not None
     return pool
-
-
-async def connect(url: str) -> asyncpg.Connection[Any]:
-    """One connection with the same codecs as the pool's (for CLI work)."""
-    conn: asyncpg.Connection[Any] = await asyncpg.connect(url)
-    await _init_connection(conn)
-    return conn
