@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import logging
 import random
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -22,6 +23,8 @@ import httpx
 from adapters.base import Batch, Cursor, FetchUnsupported, RawRow, SourceUnavailable
 from adapters.config import FeedConfig, SourceConfig
 from adapters.mapping import ROW_ERROR, ROW_RAW, BadValueError, parse_update_time
+
+log = logging.getLogger(__name__)
 
 _FETCH_CHUNK = 50
 
@@ -46,9 +49,24 @@ class HttpConnector:
     async def _feed_changes(self, feed: FeedConfig, state: Cursor) -> AsyncIterator[Batch]:
         path: str = feed.options["path"]
         position: dict[str, Any] = dict(state.get(feed.name) or {})
+        restarted = False
         while True:
             page = position.get("page")
-            body = await self._get_json(path, _listing_params(position, feed))
+            try:
+                body = await self._get_json(path, _listing_params(position, feed))
+            except Refused as exc:
+                if not page or restarted:
+                    raise
+                # A page cursor the source no longer knows (expired, or the source was
+                # redeployed): list again from the high-water mark; re-read rows write nothing.
+                log.warning(
+                    "%s: page cursor refused (%s); listing again from %s",
+                    self.source.name,
+                    exc,
+                    position.get("since") or "the start",
+                )
+                position, restarted = {**position, "page": None}, True
+                continue
             items, next_page = self._page(body, path)
             if next_page is not None and next_page == page:
                 raise SourceUnavailable(
@@ -126,7 +144,7 @@ class HttpConnector:
                     return response
                 problem = f"HTTP {response.status_code}"
                 if not _retryable(response.status_code):
-                    raise SourceUnavailable(f"{self.source.name}: GET {path} answered {problem}")
+                    raise Refused(f"{self.source.name}: GET {path} answered {problem}")
                 asked = retry_after(response.headers.get("retry-after"), _utcnow())
                 wait = self._backoff(attempt) if asked is None else asked
             if attempt + 1 < attempts:
@@ -155,6 +173,10 @@ class HttpConnector:
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
+
+
+class Refused(SourceUnavailable):
+    """The source answered a request with a client error (4xx other than 429): not retried."""
 
 
 def _listing_params(position: dict[str, Any], feed: FeedConfig) -> dict[str, str]:

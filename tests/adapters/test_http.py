@@ -223,6 +223,30 @@ async def test_a_client_error_is_not_retried(
     assert len(api.requests) == 1
 
 
+async def test_a_refused_page_cursor_lists_again_from_the_high_water_mark(
+    api: LicensingApi, base_url: str, tmp_path: Path
+) -> None:
+    api.items = [_licence(f"JY-{n}", USCC_A, n) for n in range(1, 6)]
+    source = _source(tmp_path, base_url)
+    first = await _drain(source, {})
+    stale_cursor = first[0].cursor  # mid-listing, at page "2"
+    api.requests.clear()
+    api.failures = [PlainTextResponse("unknown cursor", status_code=410)]
+    batches = await _drain(source, stale_cursor)
+    assert api.requests[0].get("cursor") == "2" and "cursor" not in api.requests[1]
+    assert _numbers(batches) == ["JY-1", "JY-2", "JY-3", "JY-4", "JY-5"]
+    assert batches[-1].cursor == first[-1].cursor
+
+
+async def test_a_refused_first_page_is_not_retried_again(
+    api: LicensingApi, base_url: str, tmp_path: Path
+) -> None:
+    api.failures = [PlainTextResponse("gone", status_code=410)] * 2
+    with pytest.raises(SourceUnavailable, match="answered HTTP 410"):
+        await _drain(_source(tmp_path, base_url), {})
+    assert len(api.requests) == 1
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [("<html>oops</html>", "answered a body that is not JSON"),
