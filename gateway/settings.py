@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,10 +41,10 @@ class Settings:
         return cls(
             database_url=_url(env, "DATABASE_URL", ("postgres", "postgresql")),
             cache_url=_url(env, "CACHE_URL", ("memory", "redis", "rediss")),
-            data_dir=Path(env.get("GATEWAY_DATA_DIR") or _default_data_dir()).expanduser(),
+            data_dir=_data_dir(env),
             sources_config=_existing_file(env, "SOURCES_CONFIG"),
             key_area_rules=_existing_file(env, "KEY_AREA_RULES"),
-            host=env.get("GATEWAY_HOST", "127.0.0.1") or "127.0.0.1",
+            host=_host(env),
             port=_int(env, "GATEWAY_PORT", 8000, 1, 65535),
             sync_enabled=_bool(env, "GATEWAY_SYNC", True),
             refresh_timeout=_float(env, "GATEWAY_REFRESH_TIMEOUT", 2.0, 0.05, 60.0),
@@ -52,6 +54,27 @@ class Settings:
 
 def _default_data_dir() -> str:
     return str(Path.home() / ".local" / "share" / "credit-gateway")
+
+
+def _data_dir(env: Mapping[str, str]) -> Path:
+    path = Path(env.get("GATEWAY_DATA_DIR") or _default_data_dir()).expanduser()
+    if path.exists() and not path.is_dir():
+        raise SettingsError("GATEWAY_DATA_DIR", "a folder (it is created if missing)", str(path))
+    return path
+
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+
+
+def _host(env: Mapping[str, str]) -> str:
+    value = env.get("GATEWAY_HOST") or "127.0.0.1"
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        if not _HOSTNAME.match(value):
+            raise SettingsError("GATEWAY_HOST", "an IP address or a host name", value) from None
+    return value
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:

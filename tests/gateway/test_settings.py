@@ -9,6 +9,11 @@ import pytest
 from gateway.settings import Settings, SettingsError
 
 
+def test_hosts() -> None:
+    for host in ("0.0.0.0", "::", "localhost", "gateway.internal"):
+        assert Settings.from_env({"GATEWAY_HOST": host}).host == host
+
+
 def test_defaults() -> None:
     s = Settings.from_env({})
     assert s.database_url is None and s.cache_url is None
@@ -48,6 +53,9 @@ def test_good_values(tmp_path: Path) -> None:
         ("GATEWAY_REFRESH_TIMEOUT", "-1", "number of seconds"),
         ("GATEWAY_REFRESH_TIMEOUT", "soon", "number of seconds"),
         ("GATEWAY_PRODUCTION", "2", "true/false"),
+        ("GATEWAY_HOST", "0.0.0.0; rm -rf /", "IP address or a host name"),
+        ("GATEWAY_HOST", "-bad-.example", "IP address or a host name"),
+        ("GATEWAY_DATA_DIR", __file__, "a folder"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str, expected: str) -> None:
