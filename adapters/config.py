@@ -38,7 +38,7 @@ _URL_PATH = re.compile(r"^/[^\s?#]*$")
 _DEFAULTS = {"interval", "max_age", "batch_size", "timeout"}
 _SOURCE_KEYS = {"name", "department", "connector", "feed", *_DEFAULTS}
 _SOURCE_KIND_KEYS = {
-    "postgres": {"dsn"},
+    "postgres": {"dsn", "overlap"},
     "http": {"base_url", "headers", "retries", "retry_delay", "retry_max_delay"},
     "file": {"directory"},
 }
@@ -340,7 +340,8 @@ def _postgres_source(table: _Table, base_dir: Path) -> dict[str, Any]:
     if not dsn.startswith(("postgres://", "postgresql://")):
         # the value may hold a password: name only what is wrong
         raise table.error("dsn", "expected a postgresql:// URL")
-    return {"dsn": dsn}
+    overlap = table.duration("overlap", "1s") if "overlap" in table.data else None
+    return {"dsn": dsn, "overlap": overlap}
 
 
 def _http_source(table: _Table, base_dir: Path) -> dict[str, Any]:
@@ -395,8 +396,10 @@ def _read_feed(table: _Table, source: _Table, kind: str) -> FeedConfig:
     column = _IDENTIFIER if kind == "postgres" else re.compile(r".")
     what = "a column name matching [A-Za-z_][A-Za-z0-9_]*" if kind == "postgres" else "a field"
     id_field = table.pattern("id", column, what)
-    updated = None if kind == "file" and "updated" not in table.data else table.pattern(
-        "updated", column, what
+    updated = (
+        None
+        if kind == "file" and "updated" not in table.data
+        else table.pattern("updated", column, what)
     )
     fields = _read_fields(table, record)
     uscc_field = fields["uscc"].source

@@ -49,6 +49,7 @@ class FeedQueries:
     nulls_next: str
     main_first: str
     main_next: str
+    main_since: str
 
     @classmethod
     def build(cls, feed: FeedConfig, updated_type: str, id_type: str) -> FeedQueries:
@@ -71,6 +72,10 @@ class FeedQueries:
             main_next=(
                 f"{select}WHERE ({updated}, {ident}) > "
                 f"($1::text::{updated_type}, $2::text::{id_type}) {by_time} LIMIT $3"
+            ),
+            main_since=(
+                f"{select}WHERE {updated} >= $1::text::{updated_type} - $2::interval"
+                f" {by_time} LIMIT $3"
             ),
         )
 
@@ -95,9 +100,21 @@ class PostgresConnector:
         queries = await self._feed_queries(feed)
         position: dict[str, Any] = dict(state.get(feed.name) or {})
         limit = self.source.batch_size
+        overlap = self.source.options.get("overlap")
         for phase in ("nulls", "main"):
+            look_back = phase == "main" and overlap is not None and position.get("id") is not None
             while True:
-                records = await self._fetch(*_next_query(queries, phase, position, limit))
+                if look_back:  # re-read the window in which late commits may have landed
+                    query: tuple[Any, ...] = (
+                        queries.main_since,
+                        position["updated"],
+                        overlap,
+                        limit,
+                    )
+                    look_back = False
+                else:
+                    query = _next_query(queries, phase, position, limit)
+                records = await self._fetch(*query)
                 if not records:
                     break
                 last = records[-1]
@@ -122,7 +139,7 @@ class PostgresConnector:
         rows: list[RawRow] = []
         for feed in self.source.feeds:
             query = (  # names validated by the configuration, and quoted
-                f"SELECT *, {quote_ident(feed.id_field)}::text AS \"{_ID_TEXT}\" "  # noqa: S608
+                f'SELECT *, {quote_ident(feed.id_field)}::text AS "{_ID_TEXT}" '  # noqa: S608
                 f"FROM {quote_table(feed.options['table'])} "
                 f"WHERE {quote_ident(feed.options['uscc_column'])} = ANY($1::text[])"
             )
@@ -148,9 +165,7 @@ class PostgresConnector:
                     raise SourceUnavailable(
                         f'{self.source.name}: table {table} has no column "{column}"'
                     )
-            self._queries[feed.name] = FeedQueries.build(
-                feed, found[columns[1]], found[columns[0]]
-            )
+            self._queries[feed.name] = FeedQueries.build(feed, found[columns[1]], found[columns[0]])
         return self._queries[feed.name]
 
     async def _fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:

@@ -58,8 +58,9 @@ async def exchange(new_database: str) -> AsyncIterator[asyncpg.Connection[Any]]:
     await conn.close()
 
 
-def _source(tmp_path: Path, dsn: str, batch_size: int = 3) -> SourceConfig:
+def _source(tmp_path: Path, dsn: str, batch_size: int = 3, **extra: Any) -> SourceConfig:
     return one_source(tmp_path, {
+        **extra,
         "name": "registration", "department": "登记注册", "connector": "postgres",
         "dsn": "${DSN}", "batch_size": batch_size, "timeout": "5s",
         "feed": [
@@ -109,6 +110,21 @@ async def test_a_restart_resumes_after_the_committed_batch(
     await _insert(exchange, [_enterprise(2, 60), _enterprise(9, 60)])
     later = await _drain(source, first[-1].cursor)
     assert _ids(later) == [2, 9]
+
+
+async def test_an_overlap_reads_rows_that_committed_late(
+    exchange: asyncpg.Connection[Any], new_database: str, tmp_path: Path
+) -> None:
+    await _insert(exchange, [_enterprise(i, i) for i in range(1, 8)])  # 09:01 .. 09:07
+    plain = _source(tmp_path, new_database)
+    looking_back = _source(tmp_path, new_database, overlap="3m")
+    cursor = (await _drain(plain, {}))[-1].cursor
+    # a transaction stamped 09:05 commits only now, after 09:07 was read
+    await _insert(exchange, [_enterprise(20, 5)])
+    assert await _drain(plain, cursor) == []
+    again = await _drain(looking_back, cursor)
+    assert _ids(again) == [4, 5, 20, 6, 7]  # from 09:04 on, in (time, id) order
+    assert again[-1].cursor["enterprises"] == {"updated": "2024-05-06 09:07:00", "id": "7"}
 
 
 async def test_rows_without_update_time_are_read_once_then_as_changes(
