@@ -15,16 +15,12 @@ from adapters.config import SourceConfig, SourcesConfig
 from adapters.connectors import open_connector
 from adapters.mapping import Mapper
 from gateway.archive import store
+from gateway.archive.status import archive_freshness
 from gateway.freshness import SourceFreshness
 from gateway.keyareas import KeyAreaRules
 from gateway.sync import ingest, map_batch, utcnow
 
 log = logging.getLogger(__name__)
-
-_SYNCED = """
-SELECT s.name, greatest(s.last_success_at, r.fetched_at) AS synced_at
-FROM sources s LEFT JOIN source_refreshes r ON r.source = s.name AND r.uscc = $1
-"""
 
 
 class SourceRefresher:
@@ -46,20 +42,21 @@ class SourceRefresher:
     async def ensure_fresh(self, uscc: str) -> Sequence[SourceFreshness]:
         """Refresh what is older than each source's max age; report every source's freshness."""
         now = utcnow()
-        synced = {r["name"]: r["synced_at"] for r in await self._pool.fetch(_SYNCED, uscc)}
+        before = (await archive_freshness(self._pool, [uscc], self._config, now=now))[uscc]
+        configured = {s.name: s for s in self._config.sources}
         due = [
-            s
-            for s in self._config.sources
-            if _is_stale(synced.get(s.name), s, now) and s.name not in self._cannot_fetch
+            configured[f.source]
+            for f in before
+            if f.stale and f.source in configured and f.source not in self._cannot_fetch
         ]
-        if due:
-            refreshed = await self._refresh_all(due, uscc, now)
-            synced.update({name: now for name in refreshed})
+        if not due:
+            return before
+        refreshed = set(await self._refresh_all(due, uscc, now))
         return [
-            SourceFreshness(
-                s.name, s.department, synced.get(s.name), _is_stale(synced.get(s.name), s, now)
-            )
-            for s in self._config.sources
+            SourceFreshness(f.source, f.department, now, stale=False)
+            if f.source in refreshed
+            else f
+            for f in before
         ]
 
     async def _refresh_all(self, due: list[SourceConfig], uscc: str, now: dt.datetime) -> list[str]:
@@ -111,7 +108,3 @@ def _succeeded(task: asyncio.Task[bool], uscc: str, source: str) -> bool:
         log.error("refresh of %s from %s failed", uscc, source, exc_info=error)
         return False
     return task.result()
-
-
-def _is_stale(synced_at: dt.datetime | None, source: SourceConfig, now: dt.datetime) -> bool:
-    return synced_at is None or now - synced_at > source.max_age
