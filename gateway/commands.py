@@ -104,10 +104,10 @@ async def sync(settings: Settings, only: str | None) -> int:
 
 async def tags(settings: Settings, args: argparse.Namespace) -> int:
     """Add or remove a manual key-area tag, or show an enterprise's tag history."""
+    from gateway.clock import utcnow
     from gateway.keyareas import ManualTagError, set_manual_tag, tag_history
     from gateway.lifecycle import load_key_area_rules, open_archive
     from gateway.records import KeyArea
-    from gateway.sync import utcnow
     from gateway.uscc import InvalidUSCC, normalise
 
     try:

@@ -16,9 +16,10 @@ from adapters.connectors import open_connector
 from adapters.mapping import Mapper
 from gateway.archive import store
 from gateway.archive.status import archive_freshness
+from gateway.clock import utcnow
 from gateway.freshness import SourceFreshness
 from gateway.keyareas import KeyAreaRules
-from gateway.sync import ingest, map_batch, utcnow
+from gateway.sync import ingest, map_batch
 
 log = logging.getLogger(__name__)
 

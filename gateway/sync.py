@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,6 +16,7 @@ from adapters.config import SourceConfig, SourcesConfig
 from adapters.connectors import open_connector
 from adapters.mapping import Mapped, Mapper, Quarantined, quarantine
 from gateway.archive import store
+from gateway.clock import utcnow
 from gateway.database import Connection
 from gateway.keyareas import KeyAreaRules, refresh_tags
 from gateway.records import RecordKind
@@ -25,9 +25,6 @@ log = logging.getLogger(__name__)
 
 _TAGGING_KINDS = (RecordKind.REGISTRATION, RecordKind.LICENSE)
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclasses.dataclass(slots=True)

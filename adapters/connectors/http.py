@@ -23,6 +23,7 @@ import httpx
 from adapters.base import Batch, Cursor, FetchUnsupported, RawRow, SourceUnavailable
 from adapters.config import FeedConfig, SourceConfig
 from adapters.mapping import ROW_ERROR, ROW_RAW, BadValueError, parse_update_time
+from gateway.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class HttpConnector:
                 problem = f"HTTP {response.status_code}"
                 if not _retryable(response.status_code):
                     raise Refused(f"{self.source.name}: GET {path} answered {problem}")
-                asked = retry_after(response.headers.get("retry-after"), _utcnow())
+                asked = retry_after(response.headers.get("retry-after"), utcnow())
                 wait = self._backoff(attempt) if asked is None else asked
             if attempt + 1 < attempts:
                 await asyncio.sleep(min(wait, self._retry_max_delay))
@@ -233,9 +234,6 @@ def retry_after(value: str | None, now: dt.datetime) -> float | None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - now).total_seconds())
 
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _describe(exc: BaseException) -> str:

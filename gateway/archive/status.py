@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gateway.archive import Queryable
+from gateway.clock import utcnow
 from gateway.freshness import SourceFreshness
 
 if TYPE_CHECKING:
@@ -88,9 +89,6 @@ def source_state(
         return SourceState.HEALTHY
     return SourceState.DEGRADED
 
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _known_sources(config: SourcesConfig | None, rows: Sequence[Any]) -> list[_Known]:

@@ -27,12 +27,13 @@ from starlette.routing import Route
 
 from adapters.config import SourcesConfig
 from gateway.app import build_app
+from gateway.clock import utcnow
 from gateway.freshness import SourceFreshness
 from gateway.keyareas import DEFAULT_RULES
 from gateway.refresh import SourceRefresher
 from gateway.services import Services
 from gateway.settings import Settings
-from gateway.sync import sync_all, utcnow
+from gateway.sync import sync_all
 from tests.adapters.configs import (
     PENALTY_FIELDS,
     REGISTRATION_FIELDS,
