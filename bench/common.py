@@ -8,13 +8,12 @@ import platform
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from adapters.config import load_sources_config
 from adapters.demo import DemoSources, start_demo_sources
-from gateway.database import embedded_url
+from gateway.database import embedded_url, ensure_database
 from gateway.keyareas import DEFAULT_RULES
 from gateway.migrate import migrate
 from gateway.sync import SyncReport, sync_all
@@ -25,24 +24,6 @@ BENCH_DIR = Path(os.environ.get("BENCH_DATA_DIR", Path.home() / ".cache" / "cred
 def server_url() -> str:
     """BENCH_DATABASE_URL, else an embedded server in the bench data folder."""
     return os.environ.get("BENCH_DATABASE_URL") or embedded_url(BENCH_DIR)
-
-
-def database_url(server: str, name: str) -> str:
-    return urlunsplit(urlsplit(server)._replace(path="/" + name))
-
-
-async def ensure_database(server: str, name: str, *, fresh: bool = False) -> tuple[str, bool]:
-    """The URL of database `name` on `server`, created if missing; and whether it is new."""
-    conn: asyncpg.Connection[Any] = await asyncpg.connect(server)
-    try:
-        if fresh:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return database_url(server, name), not exists
 
 
 async def demo_sources(server: str, enterprises: int) -> DemoSources:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bench.common import demo_sources, ensure_database, machine, server_url, sync_archive
+from bench.common import demo_sources, machine, server_url, sync_archive
+from gateway.database import ensure_database
 
 
 async def main(enterprises: int) -> None:

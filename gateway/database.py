@@ -9,6 +9,7 @@ import time
 import warnings
 from pathlib import Path
 from typing import Any, TypeAlias
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import asyncpg.pool
@@ -46,6 +47,26 @@ def stop_embedded(data_dir: Path, wait: float = 10.0) -> None:
     deadline = time.monotonic() + wait
     while pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server's URL for database `name`."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+async def ensure_database(server_url: str, name: str, *, fresh: bool = False) -> tuple[str, bool]:
+    """The URL of database `name` on the server, created if missing (dropped first when
+    `fresh`); and whether it was created now. `name` is the gateway's own, never a user's."""
+    conn: asyncpg.Connection[Any] = await asyncpg.connect(server_url)
+    try:
+        if fresh:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return with_database(server_url, name), not exists
 
 
 def resolve_url(database_url: str | None, data_dir: Path) -> str:

@@ -9,14 +9,12 @@ import json
 import os
 import socket
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import uvicorn
 from rich.console import Console
 
 from gateway.commands import CommandError
+from gateway.database import ensure_database
 from gateway.settings import Settings
 
 EXCHANGE_DATABASE = "demo_exchange"
@@ -56,21 +54,6 @@ class _Server(uvicorn.Server):
             self._on_started()
 
 
-def _database_url(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-async def _ensure_database(server_url: str, name: str) -> str:
-    conn: asyncpg.Connection[Any] = await asyncpg.connect(server_url)
-    try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return _database_url(server_url, name)
-
-
 async def _demo(settings: Settings, enterprises: int, seed: int, sock: socket.socket) -> None:
     from adapters.demo import start_demo_sources
     from gateway.app import create_app
@@ -82,7 +65,7 @@ async def _demo(settings: Settings, enterprises: int, seed: int, sock: socket.so
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     server_url = await asyncio.to_thread(resolve_url, settings.database_url, settings.data_dir)
     settings = dataclasses.replace(settings, database_url=server_url)
-    exchange = await _ensure_database(server_url, EXCHANGE_DATABASE)
+    exchange = (await ensure_database(server_url, EXCHANGE_DATABASE))[0]
     console.print(f"generating {enterprises:,} enterprises into the demo source systems …")
     demo = await start_demo_sources(settings.data_dir / "demo", exchange, enterprises, seed)
     try:

@@ -13,23 +13,17 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
-from gateway.database import create_pool, embedded_url, stop_embedded
+from gateway.database import create_pool, embedded_url, stop_embedded, with_database
 from gateway.migrate import migrate
 
 ARCHIVE_TABLES = (
     "records, record_versions, enterprises, key_area_tags, key_area_tag_changes, "
     "quarantine, source_refreshes, sources"
 )
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +53,7 @@ def database_url(server_url: str) -> Iterator[str]:
         admin = await asyncpg.connect(server_url)
         await admin.execute(f'CREATE DATABASE "{name}"')
         await admin.close()
-        conn = await asyncpg.connect(_with_database(server_url, name))
+        conn = await asyncpg.connect(with_database(server_url, name))
         await migrate(conn)
         await conn.close()
 
@@ -69,7 +63,7 @@ def database_url(server_url: str) -> Iterator[str]:
         await admin.close()
 
     asyncio.run(create())
-    yield _with_database(server_url, name)
+    yield with_database(server_url, name)
     asyncio.run(drop())
 
 
@@ -104,5 +98,5 @@ def new_database(server_url: str) -> Iterator[str]:
         await admin.close()
 
     asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    yield _with_database(server_url, name)
+    yield with_database(server_url, name)
     asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
