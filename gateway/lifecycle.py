@@ -65,7 +65,13 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         sync_pool = await create_pool(url, min_size=1, max_size=len(sources.sources) + 1)
         background = asyncio.create_task(_sync_until(sync_pool, sources, rules, stop))
     try:
-        yield Services(settings=settings, pool=pool, sources=sources, refresher=refresher)
+        yield Services(
+            settings=settings,
+            pool=pool,
+            sources=sources,
+            refresher=refresher,
+            key_area_rules=rules,
+        )
     finally:
         stop.set()
         if background is not None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from gateway.freshness import Refresher
+from gateway.keyareas import DEFAULT_RULES, KeyAreaRules
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -22,3 +23,4 @@ class Services:
     pool: asyncpg.Pool[Any]
     sources: SourcesConfig | None
     refresher: Refresher | None
+    key_area_rules: KeyAreaRules = DEFAULT_RULES

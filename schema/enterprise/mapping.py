@@ -11,6 +11,7 @@ import strawberry
 from gateway import records
 from gateway.archive import profile as archive
 from gateway.freshness import SourceFreshness
+from gateway.keyareas import DEFAULT_RULES, KeyAreaRules
 from gateway.rules.publicity import Publicity as RulesPublicity
 from gateway.rules.publicity import inspection_publicity, penalty_publicity
 from gateway.rules.severity import penalty_severity
@@ -46,12 +47,22 @@ def publicity(p: RulesPublicity) -> Publicity:
     )
 
 
-def license_type(s: archive.Stored[records.License]) -> License:
+def license_type(s: archive.Stored[records.License], rules: KeyAreaRules) -> License:
     r = s.record
+    # A source that does not say the key area: the tagging rules read it from the number.
+    derived = rules.for_licence(r.number) if r.key_area is None else None
     return License(
-        id=strawberry.ID(s.id), number=r.number, title=r.title, key_area=r.key_area,
-        scope=r.scope, issued_by=r.issued_by, issued_on=r.issued_on, valid_from=r.valid_from,
-        valid_until=r.valid_until, status=r.status, provenance=provenance(s.provenance),
+        id=strawberry.ID(s.id),
+        number=r.number,
+        title=r.title,
+        key_area=r.key_area if derived is None else derived.key_area,
+        scope=r.scope,
+        issued_by=r.issued_by,
+        issued_on=r.issued_on,
+        valid_from=r.valid_from,
+        valid_until=r.valid_until,
+        status=r.status,
+        provenance=provenance(s.provenance),
     )
 
 
@@ -60,10 +71,16 @@ def penalty_type(
 ) -> Penalty:
     r = s.record
     return Penalty(
-        id=strawberry.ID(s.id), decision_number=r.decision_number, decided_on=r.decided_on,
-        authority=r.authority, violation=r.violation, legal_basis=r.legal_basis,
-        measures=list(r.measures), fine_amount=r.fine_amount,
-        confiscated_amount=r.confiscated_amount, procedure=r.procedure,
+        id=strawberry.ID(s.id),
+        decision_number=r.decision_number,
+        decided_on=r.decided_on,
+        authority=r.authority,
+        violation=r.violation,
+        legal_basis=r.legal_basis,
+        measures=list(r.measures),
+        fine_amount=r.fine_amount,
+        confiscated_amount=r.confiscated_amount,
+        procedure=r.procedure,
         severity=penalty_severity(r, today, serious_listed=serious_listed),
         key_area=r.key_area,
         publicity=publicity(penalty_publicity(r, today, serious_listed=serious_listed)),
@@ -74,9 +91,16 @@ def penalty_type(
 def inspection_type(s: archive.Stored[records.Inspection], today: dt.date) -> Inspection:
     r = s.record
     return Inspection(
-        id=strawberry.ID(s.id), reference=r.reference, kind=r.kind, inspected_on=r.inspected_on,
-        authority=r.authority, result=r.result, result_text=r.result_text, product=r.product,
-        key_area=r.key_area, publicity=publicity(inspection_publicity(r, today)),
+        id=strawberry.ID(s.id),
+        reference=r.reference,
+        kind=r.kind,
+        inspected_on=r.inspected_on,
+        authority=r.authority,
+        result=r.result,
+        result_text=r.result_text,
+        product=r.product,
+        key_area=r.key_area,
+        publicity=publicity(inspection_publicity(r, today)),
         provenance=provenance(s.provenance),
     )
 
@@ -84,19 +108,32 @@ def inspection_type(s: archive.Stored[records.Inspection], today: dt.date) -> In
 def listing_type(s: archive.Stored[records.Listing], today: dt.date) -> Listing:
     r = s.record
     return Listing(
-        id=strawberry.ID(s.id), kind=r.kind, uscc=USCC(r.uscc),
-        enterprise_name=r.enterprise_name, reason=r.reason, listed_on=r.listed_on,
-        listed_by=r.listed_by, decision_number=r.decision_number, expires_on=r.expires_on,
-        removed_on=r.removed_on, removal_reason=r.removal_reason,
-        active=archive.listing_active(r, today), provenance=provenance(s.provenance),
+        id=strawberry.ID(s.id),
+        kind=r.kind,
+        uscc=USCC(r.uscc),
+        enterprise_name=r.enterprise_name,
+        reason=r.reason,
+        listed_on=r.listed_on,
+        listed_by=r.listed_by,
+        decision_number=r.decision_number,
+        expires_on=r.expires_on,
+        removed_on=r.removed_on,
+        removal_reason=r.removal_reason,
+        active=archive.listing_active(r, today),
+        provenance=provenance(s.provenance),
     )
 
 
 def commitment_type(s: archive.Stored[records.Commitment]) -> Commitment:
     r = s.record
     return Commitment(
-        id=strawberry.ID(s.id), kind=r.kind, content=r.content, committed_on=r.committed_on,
-        status=r.status, checked_on=r.checked_on, provenance=provenance(s.provenance),
+        id=strawberry.ID(s.id),
+        kind=r.kind,
+        content=r.content,
+        committed_on=r.committed_on,
+        status=r.status,
+        checked_on=r.checked_on,
+        provenance=provenance(s.provenance),
     )
 
 
@@ -111,21 +148,28 @@ def enterprise_type(
     profile: archive.Profile,
     today: dt.date,
     freshness: Sequence[SourceFreshness] | None = None,
+    rules: KeyAreaRules = DEFAULT_RULES,
 ) -> Enterprise:
     """The whole profile as of `today`; `freshness` when already known (else loaded lazily)."""
     reg = profile.registration.record
     serious = serious_list_decisions(profile, today)
     return Enterprise(
-        uscc=USCC(reg.uscc), name=reg.name, former_names=list(reg.former_names),
-        status=reg.status, entity_type=reg.entity_type,
+        uscc=USCC(reg.uscc),
+        name=reg.name,
+        former_names=list(reg.former_names),
+        status=reg.status,
+        entity_type=reg.entity_type,
         legal_representative=reg.legal_representative,
-        registered_capital=reg.registered_capital, established_on=reg.established_on,
-        address=reg.address, division=reg.division, industry=reg.industry,
-        registration_authority=reg.registration_authority, key_areas=list(profile.key_areas),
-        licenses=[license_type(s) for s in profile.licenses],
+        registered_capital=reg.registered_capital,
+        established_on=reg.established_on,
+        address=reg.address,
+        division=reg.division,
+        industry=reg.industry,
+        registration_authority=reg.registration_authority,
+        key_areas=list(profile.key_areas),
+        licenses=[license_type(s, rules) for s in profile.licenses],
         penalties=[
-            penalty_type(s, today, s.record.decision_number in serious)
-            for s in profile.penalties
+            penalty_type(s, today, s.record.decision_number in serious) for s in profile.penalties
         ],
         inspections=[inspection_type(s, today) for s in profile.inspections],
         listings=[listing_type(s, today) for s in profile.listings],

@@ -47,7 +47,7 @@ async def resolve_enterprise(
                 f"the code is not in the archive and these sources could not be checked: {stale}"
             )
         return None
-    return enterprise_type(profile, context.today, freshness)
+    return enterprise_type(profile, context.today, freshness, context.services.key_area_rules)
 
 
 async def resolve_enterprises(
@@ -77,7 +77,10 @@ async def resolve_enterprises(
     # The page's nodes load together: one profile query for all its codes.
     profiles = await context.loaders.profiles.load_many([hit.uscc for hit in page.hits])
     edges = [
-        EnterpriseEdge(cursor=hit.cursor, node=enterprise_type(profile, context.today))
+        EnterpriseEdge(
+            cursor=hit.cursor,
+            node=enterprise_type(profile, context.today, rules=context.services.key_area_rules),
+        )
         for hit, profile in zip(page.hits, profiles, strict=True)
         if profile is not None
     ]

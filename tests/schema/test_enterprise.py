@@ -143,3 +143,18 @@ async def test_sources_query(clean_archive: asyncpg.Pool[Any], client: httpx.Asy
                                                                  "HEALTHY")
     assert status["recordCount"] == 42 and 30 <= status["lagSeconds"] < 300
     assert status["quarantineCount"] == 3
+
+
+async def test_licence_key_area_comes_from_its_number_when_the_source_omits_it(
+    clean_archive: asyncpg.Pool[Any], client: httpx.AsyncClient
+) -> None:
+    uscc = code(7)
+    await put_record(clean_archive, registration(uscc, "汕头市澄海区锅炉厂"))
+    await put_record(clean_archive, licence(uscc, "TS2244051-2024", TODAY, key_area=None))
+    await put_record(clean_archive, licence(uscc, "JY14405150000001", TODAY, key_area=None))
+    body = await graphql(
+        client, "query($u: USCC!) { enterprise(uscc: $u) { licenses { number keyArea } } }",
+        {"u": uscc},
+    )
+    areas = {item["number"]: item["keyArea"] for item in body["data"]["enterprise"]["licenses"]}
+    assert areas == {"TS2244051-2024": "SPECIAL_EQUIPMENT_PRODUCTION", "JY14405150000001": None}
