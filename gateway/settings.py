@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -33,6 +34,29 @@ class Settings:
     sync_enabled: bool
     refresh_timeout: float
     production: bool
+    issuer: str
+    """`iss` of the gateway's tokens and the base of its OAuth2 metadata."""
+    audience: str
+    """`aud` the gateway's tokens carry and every accepted token must carry."""
+    token_ttl: int
+    """Seconds an access token stays valid."""
+    keys_dir: Path
+    """Folder of the gateway's signing keys (created, with a first key, when missing)."""
+    external_issuers: Path | None
+    """TOML file of other issuers whose tokens are accepted (see docs/auth.md)."""
+    auth_enabled: bool
+    """False serves every caller the full view without tokens: benchmarks only."""
+    audit_enabled: bool
+    cors_origins: tuple[str, ...]
+    max_body_bytes: int
+    rate_limit_client: str
+    """Quota per client, in the `limits` notation (e.g. 1200/minute)."""
+    rate_limit_address: str
+    """Quota per client address for public callers."""
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_cost: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,6 +73,7 @@ class Settings:
             sync_enabled=_bool(env, "GATEWAY_SYNC", True),
             refresh_timeout=_float(env, "GATEWAY_REFRESH_TIMEOUT", 2.0, 0.05, 60.0),
             production=_bool(env, "GATEWAY_PRODUCTION", False),
+            **_access_settings(env),
         )
 
 
@@ -137,3 +162,85 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if value.lower() in _FALSE:
         return False
     raise SettingsError(name, "one of true/false/1/0/yes/no/on/off", value)
+
+
+def _access_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings of the edge: tokens, audit, quotas and request limits."""
+    production = _bool(env, "GATEWAY_PRODUCTION", False)
+    auth = _bool(env, "GATEWAY_AUTH", True)
+    audit = _bool(env, "GATEWAY_AUDIT", True)
+    if production and not auth:
+        raise SettingsError(
+            "GATEWAY_AUTH", "true when GATEWAY_PRODUCTION is on", env["GATEWAY_AUTH"]
+        )
+    if production and not audit:
+        raise SettingsError(
+            "GATEWAY_AUDIT", "true when GATEWAY_PRODUCTION is on", env["GATEWAY_AUDIT"]
+        )
+    port = _int(env, "GATEWAY_PORT", 8000, 1, 65535)
+    return {
+        "issuer": _issuer(env, f"http://{_host(env)}:{port}"),
+        "audience": _word(env, "GATEWAY_AUDIENCE", "credit-gateway"),
+        "token_ttl": _int(env, "GATEWAY_TOKEN_TTL", 600, 60, 86400),
+        "keys_dir": _keys_dir(env),
+        "external_issuers": _existing_file(env, "AUTH_ISSUERS"),
+        "auth_enabled": auth,
+        "audit_enabled": audit,
+        "cors_origins": _origins(env),
+        "max_body_bytes": _int(env, "GATEWAY_MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
+        "rate_limit_client": _rate(env, "GATEWAY_RATE_LIMIT_CLIENT", "1200/minute"),
+        "rate_limit_address": _rate(env, "GATEWAY_RATE_LIMIT_ADDRESS", "300/minute"),
+        "max_depth": _int(env, "GATEWAY_MAX_DEPTH", 10, 2, 100),
+        "max_aliases": _int(env, "GATEWAY_MAX_ALIASES", 30, 1, 1000),
+        "max_tokens": _int(env, "GATEWAY_MAX_TOKENS", 2000, 50, 100_000),
+        "max_cost": _int(env, "GATEWAY_MAX_COST", 5000, 10, 10_000_000),
+    }
+
+
+def _keys_dir(env: Mapping[str, str]) -> Path:
+    value = env.get("GATEWAY_KEYS_DIR")
+    path = Path(value).expanduser() if value else _data_dir(env) / "keys"
+    if path.exists() and not path.is_dir():
+        raise SettingsError("GATEWAY_KEYS_DIR", "a folder (it is created if missing)", str(path))
+    return path
+
+
+def _issuer(env: Mapping[str, str], default: str) -> str:
+    value = env.get("GATEWAY_ISSUER") or default
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SettingsError("GATEWAY_ISSUER", "an http(s) URL without query or fragment", value)
+    return value.rstrip("/")
+
+
+_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$")
+
+
+def _word(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    if not _WORD.match(value):
+        raise SettingsError(name, "letters, digits and . _ : / - (at most 200)", value)
+    return value
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    value = env.get("GATEWAY_CORS_ORIGINS") or ""
+    origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            raise SettingsError(
+                "GATEWAY_CORS_ORIGINS", "comma-separated origins like https://portal.example", value
+            )
+    return origins
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    from limits import parse_many
+
+    value = env.get(name) or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(name, "a quota like 600/minute or 10/second;1000/hour", value) from None
+    return value

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from auth.principal import PUBLIC, Principal
 from gateway.rules.calendar import local_date
 from gateway.services import Services
 from schema.enterprise.loaders import EnterpriseLoaders
@@ -17,7 +18,7 @@ from schema.enterprise.loaders import EnterpriseLoaders
 
 @dataclasses.dataclass(slots=True)
 class Context:
-    """The request context. Access control will add the caller (its principal) here."""
+    """The request context: the caller, the process's services and this request's loaders."""
 
     services: Services
     request: Request
@@ -27,6 +28,14 @@ class Context:
     """The day rules evaluate on: today in Asia/Shanghai, fixed for the whole request."""
     request_id: str
     """Quoted in INTERNAL errors and in the log lines about them."""
+    principal: Principal = PUBLIC
+    """The caller, set at the edge from its access token (PUBLIC without one)."""
+    touched: set[str] = dataclasses.field(default_factory=set)
+    """Enterprise codes whose data this request returned (for the audit row)."""
+    field_groups: set[str] = dataclasses.field(default_factory=set)
+    """Which groups of enterprise data this request returned (for the audit row)."""
+    verdicts: list[str] = dataclasses.field(default_factory=list)
+    """Verification verdicts issued (for the audit row)."""
 
 
 Info = StrawberryInfo[Context, None]
@@ -40,11 +49,13 @@ def today_in_shanghai() -> dt.date:
 def build_context(services: Services, request: Request, response: Response) -> Context:
     """A fresh context (and fresh DataLoaders) for one request."""
     today = today_in_shanghai()
+    principal = getattr(request.state, "principal", PUBLIC)
     return Context(
+        principal=principal,
         services=services,
         request=request,
         response=response,
         loaders=EnterpriseLoaders(services),
         today=today,
-        request_id=uuid.uuid4().hex,
+        request_id=getattr(request.state, "request_id", None) or uuid.uuid4().hex,
     )

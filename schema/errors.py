@@ -28,6 +28,10 @@ class ErrorCode(enum.StrEnum):
 
     INVALID_USCC = "INVALID_USCC"
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    RATE_LIMITED = "RATE_LIMITED"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE"
     INTERNAL = "INTERNAL"
 
@@ -52,6 +56,18 @@ class BadUserInputError(GatewayError):
     """Any other invalid argument."""
 
     code = ErrorCode.BAD_USER_INPUT
+
+
+class ForbiddenError(GatewayError):
+    """The caller's scopes (or missing purpose) do not allow this field."""
+
+    code = ErrorCode.FORBIDDEN
+
+
+class QueryTooComplexError(GatewayError):
+    """Depth, alias, token or cost limit exceeded."""
+
+    code = ErrorCode.QUERY_TOO_COMPLEX
 
 
 class SourceUnavailableError(GatewayError):
