@@ -117,11 +117,17 @@ class Registration:
     former_names: tuple[str, ...] = ()
     entity_type: str | None = None
     legal_representative: str | None = None
+    legal_representative_id_number: str | None = None
+    """Identity document number (居民身份证号码) of the legal representative or operator:
+    personal data."""
     registered_capital: Decimal | None = None
     established_on: dt.date | None = None
     address: str | None = None
+    """住所; an individual business's is often its operator's home address."""
     industry: str | None = None
     registration_authority: str | None = None
+    contact_phone: str | None = None
+    """联系电话: personal data."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

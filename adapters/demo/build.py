@@ -42,6 +42,7 @@ from adapters.demo import (
     listings,
     names,
     penalties,
+    persons,
     places,
     store,
     violations,
@@ -54,7 +55,7 @@ from adapters.demo.layout import PENALTIES
 
 _DATA_MODULES = (codes, commitments, context, days, draws, encode, enterprise, faults, generator,
                  industries, inspections, labels, layout, licences, listings, names, penalties,
-                 places, violations)
+                 persons, places, violations)
 
 
 def _fingerprint() -> str:

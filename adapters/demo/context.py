@@ -94,3 +94,5 @@ class Context:
     rng: random.Random
     numbering: Numbering
     out: Chunk
+    personal: random.Random
+    """Draws personal data only (see persons.py), apart from `rng`."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from adapters.demo import days, names
+from adapters.demo import days, names, persons
 from adapters.demo.codes import CodeMaker
 from adapters.demo.context import Context, Enterprise
 from adapters.demo.draws import BITS, table
@@ -150,11 +150,18 @@ def _append_registration(ctx: Context, e: Enterprise, entity: str, former: str |
         start = e.established if e.established > days.Y2019 else days.Y2019
         changed = start + int(rng.random() * (days.LAST_DAY - start + 1))
     district = e.district
+    personal = ctx.personal
+    representative = names.PEOPLE[bits(names.PEOPLE_BITS)]
+    capital = _CAPITALS[e.kind][bits(BITS)]
+    address = (names.ADDRESS_HEADS[district.code][bits(BITS)]
+               + names.STREETS[bits(names.STREET_BITS)])
+    unit = names.UNITS[bits(BITS)]  # drawn even where a flat replaces it: later draws stay put
     ctx.out.registrations.append((
-        _NBXH_BASE + e.index, e.uscc, e.name, former, names.PEOPLE[bits(names.PEOPLE_BITS)],
-        _CAPITALS[e.kind][bits(BITS)], days.compact(e.established), e.status,
-        names.ADDRESS_HEADS[district.code][bits(BITS)] + names.STREETS[bits(names.STREET_BITS)]
-        + names.UNITS[bits(BITS)],
+        _NBXH_BASE + e.index, e.uscc, e.name, former, representative,
+        persons.identity_number(personal, district.code, e.established), capital,
+        days.compact(e.established), e.status,
+        address + (persons.home_unit(personal) if e.kind == "92" else unit),
+        persons.contact_phone(personal, e.kind),
         _INDUSTRIES[e.sector.key][bits(BITS)], e.bureau, entity, district.code,
         days.stamp(rng, changed),
     ))

@@ -57,8 +57,10 @@ class Generator:
         if not 0 <= index < self.chunk_count:
             raise IndexError(f"chunk {index} is outside 0..{self.chunk_count - 1}")
         first = index * CHUNK_SIZE
-        rng = random.Random(f"credit-gateway-demo:{self.seed}:{index}")  # noqa: S311 (synthetic)
-        ctx = Context(rng, Numbering(index, self.chunk_count), Chunk(index, first))
+        label = f"credit-gateway-demo:{self.seed}:{index}"
+        rng = random.Random(label)  # noqa: S311 (synthetic)
+        personal = random.Random(label + ":personal")  # noqa: S311 (synthetic)
+        ctx = Context(rng, Numbering(index, self.chunk_count), Chunk(index, first), personal)
         for i in range(first, min(first + CHUNK_SIZE, self.enterprises)):
             self._enterprise(ctx, i)
         return ctx.out

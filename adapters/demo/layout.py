@@ -29,10 +29,12 @@ REGISTRATIONS = Feed("djzc_qyjbxx", (
     "qymc",      # 企业名称
     "cym",       # 曾用名, ';'-separated
     "fddbr",     # 法定代表人 (经营者, 负责人)
+    "fddbrzjhm",  # 法定代表人证件号码 (居民身份证号码)
     "zczb",      # 注册资本 (万元)
     "clrq",      # 成立日期 YYYYMMDD
     "djzt",      # 登记状态
-    "zs",        # 住所
+    "zs",        # 住所 (an individual business's: often its operator's home)
+    "lxdh",      # 联系电话 ('' when none was given)
     "hydm",      # 行业代码 GB/T 4754
     "djjg",      # 登记机关
     "qylx",      # 企业类型

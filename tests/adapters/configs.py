@@ -26,6 +26,8 @@ REGISTRATION_FIELDS: dict[str, Any] = {
         },
     },
     "legal_representative": "fddbr",
+    "legal_representative_id_number": "fddbrzjhm",
+    "contact_phone": "lxdh",
     "registered_capital": {"from": "zczb", "unit": "万元"},
     "established_on": {"from": "clrq", "format": "%Y%m%d"},
     "address": "zs",

@@ -22,6 +22,7 @@ from gateway.records import (
     Penalty,
     PenaltyMeasure,
     PenaltyProcedure,
+    RecordKind,
     Registration,
     from_payload,
     to_payload,
@@ -61,6 +62,8 @@ ENTERPRISE: dict[str, Any] = {
     "tyshxydm": USCC_A,
     "qymc": "汕头市金平区海滨食品有限公司",
     "fddbr": "陈伟",
+    "fddbrzjhm": "44051119850312123X",
+    "lxdh": "13812345678",
     "zczb": "50",
     "clrq": "20150312",
     "djzt": "存续",
@@ -105,13 +108,31 @@ def test_a_registration_row_maps_every_field(registration: Mapper) -> None:
         former_names=("汕头市海滨食品厂", "汕头市海滨食品店"),
         entity_type="有限责任公司(自然人投资或控股)",
         legal_representative="陈伟",
+        legal_representative_id_number="44051119850312123X",
         registered_capital=Decimal(500000),
         established_on=dt.date(2015, 3, 12),
         address="汕头市金平区海滨路1号",
         industry="C1491",
         registration_authority="汕头市金平区市场监督管理局",
+        contact_phone="13812345678",
     )
     assert from_payload(mapped.kind, to_payload(mapped.record)) == mapped.record
+
+
+def test_payloads_stored_before_the_personal_fields_still_decode(registration: Mapper) -> None:
+    stored: dict[str, Any] = {  # as the archive's jsonb column gives it back
+        "uscc": USCC_A, "name": "汕头市金平区海滨食品有限公司", "status": "OPERATING",
+        "division": "440511", "legal_representative": "陈伟", "registered_capital": "500000",
+        "established_on": "2015-03-12", "address": "汕头市金平区海滨路1号",
+    }
+    record = from_payload(RecordKind.REGISTRATION, stored)
+    assert isinstance(record, Registration)
+    assert record.legal_representative_id_number is None and record.contact_phone is None
+    assert record.registered_capital == Decimal(500000) and record.legal_representative == "陈伟"
+    assert to_payload(record) == stored
+    unknown = _mapped(registration, _enterprise(fddbrzjhm="", lxdh=None)).record
+    payload = to_payload(unknown)
+    assert "legal_representative_id_number" not in payload and "contact_phone" not in payload
 
 
 def test_values_as_postgres_gives_them(registration: Mapper) -> None:
@@ -135,6 +156,18 @@ def test_values_as_postgres_gives_them(registration: Mapper) -> None:
         ({"qymc": "  汕头市海滨公司\t"}, "name", "汕头市海滨公司"),
         ({"fddbr": "   "}, "legal_representative", None),
         ({"fddbr": ...}, "legal_representative", None),
+        ({"fddbrzjhm": ""}, "legal_representative_id_number", None),
+        ({"fddbrzjhm": " \t"}, "legal_representative_id_number", None),
+        ({"fddbrzjhm": ...}, "legal_representative_id_number", None),
+        ({"fddbrzjhm": " 44051119850312123x "}, "legal_representative_id_number",
+         "44051119850312123x"),
+        ({"fddbrzjhm": "H12345678"}, "legal_representative_id_number", "H12345678"),
+        ({"lxdh": ""}, "contact_phone", None),
+        ({"lxdh": "   "}, "contact_phone", None),
+        ({"lxdh": None}, "contact_phone", None),
+        ({"lxdh": ...}, "contact_phone", None),
+        ({"lxdh": 13812345678}, "contact_phone", "13812345678"),
+        ({"lxdh": " 0754-88123456 "}, "contact_phone", "0754-88123456"),
         ({"zczb": "1,234.50"}, "registered_capital", Decimal(12345000)),
         ({"zczb": "0.5"}, "registered_capital", Decimal(5000)),
         ({"zczb": 12}, "registered_capital", Decimal(120000)),

@@ -126,18 +126,41 @@ def test_mapped_values_have_canonical_types(config: SourcesConfig, chunk: Chunk)
     enforcement = config.get("enforcement")
     assert registration is not None and enforcement is not None
     faults = {f.record_id for f in chunk.faults}
-    row = next(r for r in chunk.registrations if r[5] == "100" and str(r[0]) not in faults)
+    row = next(r for r in chunk.registrations
+               if r[layout.REGISTRATIONS.position("zczb")] == "100" and str(r[0]) not in faults)
     data = _as_delivered("registration", dict(zip(layout.REGISTRATIONS.columns, row, strict=True)))
     mapped = Mapper(registration).map(RawRow("enterprises", "x", data))
     assert isinstance(mapped, Mapped) and isinstance(mapped.record, Registration)
     assert mapped.record.registered_capital == Decimal("1000000")
-    assert mapped.record.division == row[12]
+    assert mapped.record.division == data["xzqh"]
     fined = next(r for r in chunk.penalties if r[9] and str(r[0]) not in faults)
     data = _as_delivered("enforcement", dict(zip(layout.PENALTIES.columns, fined, strict=True)))
     mapped = Mapper(enforcement).map(RawRow("penalties", "x", data))
     assert isinstance(mapped, Mapped) and isinstance(mapped.record, Penalty)
     assert mapped.record.fine_amount == Decimal(str(fined[9]))
     assert mapped.record.measures
+
+
+def test_personal_data_map_as_given_and_empty_phones_to_null(
+    config: SourcesConfig, chunk: Chunk
+) -> None:
+    registration = config.get("registration")
+    assert registration is not None
+    mapper = Mapper(registration)
+    faults = {f.record_id for f in chunk.faults}
+    phones: Counter[bool] = Counter()
+    for row in chunk.registrations:
+        if str(row[0]) in faults:
+            continue
+        data = _as_delivered("registration", dict(zip(layout.REGISTRATIONS.columns, row,
+                                                      strict=True)))
+        mapped = mapper.map(RawRow("enterprises", "x", data))
+        assert isinstance(mapped, Mapped) and isinstance(mapped.record, Registration)
+        assert mapped.record.legal_representative_id_number == data["fddbrzjhm"]
+        assert mapped.record.contact_phone == (data["lxdh"] or None)
+        assert mapped.record.address == data["zs"]
+        phones[mapped.record.contact_phone is None] += 1
+    assert phones[True] and phones[False]
 
 
 def test_the_example_needs_its_variables(tmp_path: Path) -> None:

@@ -39,6 +39,11 @@ def _column(rows: list[tuple[object, ...]], feed: layout.Feed, column: str) -> l
     return [row[position] for row in rows]
 
 
+def _registered(row: tuple[object, ...], column: str) -> object:
+    """One column of a registration row."""
+    return row[layout.REGISTRATIONS.position(column)]
+
+
 def test_same_seed_gives_the_same_rows(chunk: Chunk) -> None:
     again = Generator(2026, 2000).chunk(0)
     assert dataclasses.asdict(again) == dataclasses.asdict(chunk)
@@ -112,9 +117,9 @@ def test_faulty_values_are_in_the_rows(chunk: Chunk) -> None:
             assert row[2] is None
         elif fault.problem == "impossible date":
             with pytest.raises(ValueError):
-                dt.datetime.strptime(str(row[6]), "%Y%m%d")
+                dt.datetime.strptime(str(_registered(row, "clrq")), "%Y%m%d")
         else:
-            assert row[7] not in labels.ENTERPRISE_STATUS
+            assert _registered(row, "djzt") not in labels.ENTERPRISE_STATUS
 
 
 def test_values_come_from_the_systems_value_lists(chunk: Chunk) -> None:
@@ -178,19 +183,19 @@ def test_penalties_span_the_severity_tiers(chunk: Chunk) -> None:
 
 
 def test_trades_cluster_where_they_do_in_shantou(chunk: Chunk) -> None:
-    toys = [r for r in chunk.registrations if str(r[9]).startswith("C245")]
+    toys = [r for r in chunk.registrations if str(_registered(r, "hydm")).startswith("C245")]
     assert toys
-    in_chenghai = sum(1 for r in toys if r[12] == "440515")
+    in_chenghai = sum(1 for r in toys if _registered(r, "xzqh") == "440515")
     assert in_chenghai / len(toys) > 0.5
     assert any("玩具" in str(r[2]) and str(r[2]).startswith("汕头市澄海区") for r in toys)
     names = _column(chunk.registrations, layout.REGISTRATIONS, "qymc")
     assert any(str(n).endswith("有限公司") for n in names)
-    assert any(r[11] == "个体工商户" for r in chunk.registrations)
+    assert any(_registered(r, "qylx") == "个体工商户" for r in chunk.registrations)
     assert any(r[3] for r in chunk.registrations), "some enterprises have former names"
 
 
 def test_statuses_are_mostly_operating(chunk: Chunk) -> None:
-    statuses = Counter(r[7] for r in chunk.registrations)
+    statuses = Counter(_registered(r, "djzt") for r in chunk.registrations)
     operating = statuses["存续"] + statuses["在业"]
     assert operating / len(chunk.registrations) > 0.75
     assert statuses["吊销"] and statuses["注销"]

@@ -15,6 +15,7 @@ from adapters.demo import DemoSources, start_demo_sources
 from adapters.demo.build import GROUND_TRUTH, MANIFEST
 from adapters.demo.drops import PART_SUFFIX
 from adapters.demo.run import CONFIG_PATH
+from gateway.archive.profile import load_profiles
 from gateway.keyareas import DEFAULT_RULES
 from gateway.sync import sync_all
 from gateway.uscc import is_valid
@@ -72,8 +73,35 @@ async def test_the_demo_systems_serve_a_data_set_the_gateway_syncs(
         kinds = {r["kind"] for r in await clean_archive.fetch(
             "SELECT DISTINCT kind FROM records WHERE uscc = $1", sample)}
         assert {"REGISTRATION", "LICENSE", "PENALTY", "LISTING", "INSPECTION"} <= kinds
+        await _personal_data_arrived(clean_archive, new_database, registered)
     finally:
         await demo.stop()
+
+
+async def _personal_data_arrived(archive: asyncpg.Pool[Any], exchange_dsn: str,
+                                 registered: int) -> None:
+    """Every archived registration carries the identity number and phone of its source row
+    (an empty phone as no phone), and reads back through the profile."""
+    conn = await asyncpg.connect(exchange_dsn)
+    try:
+        source = {str(r["nbxh"]): (r["fddbrzjhm"], r["lxdh"] or None) for r in await conn.fetch(
+            "SELECT nbxh, fddbrzjhm, lxdh FROM djzc_qyjbxx")}
+    finally:
+        await conn.close()
+    archived = await archive.fetch(
+        "SELECT uscc, record_id, payload FROM records WHERE kind = 'REGISTRATION'")
+    assert len(archived) == registered
+    for row in archived:
+        payload = row["payload"]
+        assert (payload["legal_representative_id_number"],
+                payload.get("contact_phone")) == source[row["record_id"]]
+    without_phone = [r["uscc"] for r in archived if "contact_phone" not in r["payload"]]
+    with_phone = [r["uscc"] for r in archived if "contact_phone" in r["payload"]]
+    assert without_phone and with_phone
+    profiles = await load_profiles(archive, [without_phone[0], with_phone[0]])
+    assert profiles[without_phone[0]].registration.record.contact_phone is None
+    registration = profiles[with_phone[0]].registration.record
+    assert registration.contact_phone and registration.legal_representative_id_number
 
 
 async def test_a_restart_reuses_the_data_set_and_a_new_size_rebuilds_it(

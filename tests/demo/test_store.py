@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from adapters.demo import store
+from adapters.demo import layout, store
 from adapters.demo.context import Chunk
 from tests.demo.conftest import ENTERPRISES, SEED
 
@@ -41,8 +41,10 @@ async def test_registration_rows_keep_their_values_and_types(
         assert row is not None
         assert row["nbxh"] == first[0] and row["tyshxydm"] == first[1] and row["qymc"] == first[2]
         assert isinstance(row["zczb"], Decimal) or row["zczb"] is None
-        assert row["gxsj"] == dt.datetime.fromisoformat(str(first[13]))
-        assert row["clrq"] == first[6]
+        stored = dict(zip(layout.REGISTRATIONS.columns, first, strict=True))
+        assert row["gxsj"] == dt.datetime.fromisoformat(str(stored["gxsj"]))
+        assert row["clrq"] == stored["clrq"]
+        assert (row["fddbrzjhm"], row["lxdh"]) == (stored["fddbrzjhm"], stored["lxdh"])
     finally:
         await conn.close()
 
@@ -55,9 +57,10 @@ async def test_faulty_rows_are_stored_as_they_are(loaded_exchange: str, demo_chu
                 row = await conn.fetchrow("SELECT * FROM djzc_qyjbxx WHERE nbxh = $1",
                                           int(fault.record_id))
                 assert row is not None
-                stored = next(r for r in demo_chunk.registrations if str(r[0]) == fault.record_id)
+                stored = next(dict(zip(layout.REGISTRATIONS.columns, r, strict=True))
+                              for r in demo_chunk.registrations if str(r[0]) == fault.record_id)
                 assert (row["tyshxydm"], row["qymc"], row["clrq"], row["djzt"]) == (
-                    stored[1], stored[2], stored[6], stored[7])
+                    stored["tyshxydm"], stored["qymc"], stored["clrq"], stored["djzt"])
     finally:
         await conn.close()
 
