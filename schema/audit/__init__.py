@@ -1,0 +1,1 @@
+"""The audit trail for supervisors: who touched an enterprise's data, why and when."""
