@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -23,12 +24,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bench.common import machine, synced_archive
+from bench.common import BENCH_DIR, machine, synced_archive
 from gateway.app import build_app
 from gateway.database import create_pool
 from gateway.demo import SAMPLE_QUERY
@@ -68,7 +70,8 @@ class Timed:
 
 async def in_server_latency(archive: str, codes: list[str], requests: int) -> list[float]:
     """Milliseconds the app spends on each request (no client or network), sequentially."""
-    settings = Settings.from_env({"DATABASE_URL": archive, "GATEWAY_SYNC": "false"})
+    settings = Settings.from_env({"DATABASE_URL": archive, "GATEWAY_SYNC": "false",
+                                  "GATEWAY_AUTH": "false", "GATEWAY_AUDIT": "false"})
     pool = await create_pool(archive)
     services = Services(settings=settings, pool=pool, sources=None, refresher=None)
     app = Timed(build_app(services))
@@ -98,16 +101,28 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def throughput(
-    archive: str, codes: list[str], clients: int, seconds: float
-) -> tuple[float, float]:
-    """Requests per second against a real server process, and its peak RSS in MB."""
+UNLIMITED = {"GATEWAY_RATE_LIMIT_CLIENT": "1000000/second",
+             "GATEWAY_RATE_LIMIT_ADDRESS": "1000000/second"}
+"""The quotas of a benchmark: every request comes from one loopback address."""
+
+OPEN = {"GATEWAY_AUTH": "false", "GATEWAY_AUDIT": "false", **UNLIMITED}
+"""A server without access control or audit: every caller gets the full view."""
+
+
+@contextlib.asynccontextmanager
+async def running_server(
+    archive: str, settings: dict[str, str] | None = None
+) -> AsyncIterator[tuple[str, int]]:
+    """`credit-gateway serve` on the archive in its own process (its environment plus
+    `settings`, OPEN by default), once ready: its base URL and pid."""
     port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": archive,
         "GATEWAY_SYNC": "false",
         "GATEWAY_PORT": str(port),
+        "GATEWAY_DATA_DIR": str(BENCH_DIR / "gateway"),
+        **(OPEN if settings is None else settings),
     }
     env.pop("SOURCES_CONFIG", None)
     server = subprocess.Popen(
@@ -126,6 +141,27 @@ async def throughput(
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
+        yield url, server.pid
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+async def throughput(
+    archive: str,
+    codes: list[str],
+    clients: int,
+    seconds: float,
+    settings: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[float, float]:
+    """Requests per second against a real server process (see `running_server`), and its
+    peak RSS in MB."""
+    async with running_server(archive, settings) as (url, pid):
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
             done = 0
             deadline = time.perf_counter() + seconds
 
@@ -133,20 +169,16 @@ async def throughput(
                 nonlocal done
                 rng = random.Random(seed)
                 while time.perf_counter() < deadline:
-                    response = await client.post("/graphql", json=body(rng.choice(codes)))
-                    assert response.status_code == 200
+                    response = await client.post(
+                        "/graphql", json=body(rng.choice(codes)), headers=headers
+                    )
+                    assert response.status_code == 200, response.text
                     done += 1
 
             started = time.perf_counter()
             await asyncio.gather(*(worker(i) for i in range(clients)))
             rate = done / (time.perf_counter() - started)
-        return rate, peak_rss_mb(server.pid)
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        return rate, peak_rss_mb(pid)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,4 +1,5 @@
-"""The HTTP application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz."""
+"""The HTTP application: GraphQL at /graphql, the token endpoint and its metadata, liveness
+at /healthz, readiness at /readyz, behind the edge's middleware."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import Scope
 
+from auth.authenticate import Authenticator
+from auth.middleware import Authenticate
+from gateway.middleware import edge_middleware
+from gateway.ratelimit import RateLimiter
 from gateway.services import Services
 from gateway.settings import Settings
 
@@ -21,9 +28,10 @@ READY_TIMEOUT = 2.0
 """Seconds /readyz waits for the database before calling the process not ready."""
 
 
-def _routes(services_of: Callable[[Request], Services]) -> list[Route]:
+def _routes(settings: Settings, services_of: Callable[[Request], Services]) -> list[Route]:
+    from auth.routes import access_routes
     from schema.http import GraphQLView
-    from schema.schema import schema
+    from schema.schema import build_schema
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -37,30 +45,58 @@ def _routes(services_of: Callable[[Request], Services]) -> list[Route]:
         return JSONResponse({"status": "ok"})
 
     return [
-        Route("/graphql", GraphQLView(schema, services_of)),
+        Route("/graphql", GraphQLView(build_schema(settings), services_of)),
+        *access_routes(services_of),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
 
 
+def _middleware(
+    settings: Settings, services_of: Callable[[Scope], Services], limiter: RateLimiter
+) -> list[Middleware]:
+    """The edge, outermost first (see gateway.middleware.edge_middleware)."""
+
+    def authenticator_of(scope: Scope) -> Authenticator | None:
+        access = services_of(scope).access
+        return None if access is None else access.authenticator
+
+    auth = Middleware(Authenticate, authenticator_of=authenticator_of)
+    return edge_middleware(settings, limiter, auth=auth)
+
+
 def build_app(services: Services) -> Starlette:
     """The application around services that already run (tests, embedding)."""
-    return Starlette(routes=_routes(lambda _: services))
+    limiter = RateLimiter.from_settings(services.settings)
+    return Starlette(
+        routes=_routes(services.settings, lambda _: services),
+        middleware=_middleware(services.settings, lambda _: services, limiter),
+    )
 
 
-def _services_in_state(request: Request) -> Services:
-    services: Services = request.state.services
+def _services_in_state(request: Request | Scope) -> Services:
+    state = request.state if isinstance(request, Request) else request["state"]
+    services: Services = state["services"] if isinstance(state, dict) else state.services
     return services
 
 
 def create_app(settings: Settings) -> Starlette:
     """The application that starts its own services in its lifespan and stops them after."""
 
+    limiter = RateLimiter.from_settings(settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         from gateway.lifecycle import start_services  # the process's components, started here
 
         async with start_services(settings) as services:
-            yield {"services": services}
+            try:
+                yield {"services": services}
+            finally:
+                await limiter.aclose()
 
-    return Starlette(routes=_routes(_services_in_state), lifespan=lifespan)
+    return Starlette(
+        routes=_routes(settings, _services_in_state),
+        middleware=_middleware(settings, _services_in_state, limiter),
+        lifespan=lifespan,
+    )

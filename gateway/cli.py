@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--reason", required=True, help="why (kept in the tag history)")
     show = tag_actions.add_parser("show", help="an enterprise's tag history")
     show.add_argument("uscc", help="Unified Social Credit Code")
+    from auth.commands import add_arguments as add_access_commands
+
+    add_access_commands(commands)
+    audit = commands.add_parser("audit", help="the hash-chained audit trail")
+    audit_actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
+    audit_actions.add_parser("verify", help="check the chain; names any changed row")
     demo = commands.add_parser("demo", help="generate a Shantou data set, sync it and serve it")
     demo.add_argument(
         "--enterprises",

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import functools
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -28,13 +29,53 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(sync(settings, args.source))
     if args.command == "tags":
         return asyncio.run(tags(settings, args))
+    if args.command in ("clients", "keys"):
+        return _access(args, settings)
+    if args.command == "audit":
+        return asyncio.run(audit_verify(settings))
     if args.command == "demo":
         data_dir = Path(args.data_dir).expanduser() if args.data_dir else settings.data_dir
-        settings = dataclasses.replace(settings, data_dir=data_dir, port=args.port)
+        # The issuer names this server unless configured: the demo's port may differ.
+        issuer = os.environ.get("GATEWAY_ISSUER") or f"http://127.0.0.1:{args.port}"
+        settings = dataclasses.replace(
+            settings,
+            data_dir=data_dir,
+            keys_dir=_demo_keys_dir(settings, data_dir),
+            port=args.port,
+            issuer=issuer,
+        )
         from gateway.demo import run_demo
 
         return run_demo(settings, enterprises=args.enterprises, seed=args.seed)
     raise CommandError(f"unknown command {args.command}")
+
+
+def _demo_keys_dir(settings: Settings, data_dir: Path) -> Path:
+    """The keys live in the demo's data folder unless GATEWAY_KEYS_DIR says otherwise."""
+    return settings.keys_dir if os.environ.get("GATEWAY_KEYS_DIR") else data_dir / "keys"
+
+
+def _access(args: argparse.Namespace, settings: Settings) -> int:
+    from auth import commands
+
+    try:
+        if args.command == "keys":
+            return commands.keys(settings, args)
+        return asyncio.run(commands.clients(settings, args))
+    except commands.AccessCommandError as exc:
+        raise CommandError(str(exc)) from None
+
+
+async def audit_verify(settings: Settings) -> int:
+    """Walk the audit chain; 0 when intact, 1 naming every row that breaks it."""
+    from gateway.audit.verify import verify_command
+    from gateway.lifecycle import open_archive
+
+    pool = await open_archive(settings)
+    try:
+        return await verify_command(pool)
+    finally:
+        await pool.close()
 
 
 def serve(settings: Settings) -> int:

@@ -9,10 +9,14 @@ import json
 import os
 import socket
 from collections.abc import Callable
+from typing import Any
 
+import asyncpg
 import uvicorn
 from rich.console import Console
 
+from auth.clients import Credentials, add_client, list_clients, rotate_secret
+from auth.roles import ROLE_SCOPES, Role
 from gateway.commands import CommandError
 from gateway.database import ensure_database
 from gateway.settings import Settings
@@ -82,25 +86,64 @@ async def _demo(settings: Settings, enterprises: int, seed: int, sock: socket.so
                     f"{r.inserted:,} new, {r.quarantined} quarantined"
                     + (f", error: {report.error}" if report.error else "")
                 )
+            clients = await demo_clients(pool)
         finally:
             await pool.close()
         config = uvicorn.Config(create_app(settings), log_level="warning")
         # The address is printed once the server answers on it, not before.
-        server = _Server(config, lambda: _print_welcome(settings, demo.sample_usccs))
+        server = _Server(config, lambda: _print_welcome(settings, demo.sample_usccs, clients))
         await server.serve(sockets=[sock])
     finally:
         await demo.stop()
 
 
-def _print_welcome(settings: Settings, samples: list[str]) -> None:
+DEMO_CLIENT = "demo {role}"
+"""Name of the demo's client of each role; a new demo run gives each a new secret."""
+
+
+async def demo_clients(pool: asyncpg.Pool[Any]) -> dict[Role, Credentials]:
+    """One client per role, named DEMO_CLIENT, each with a fresh secret."""
+    found: dict[Role, Credentials] = {}
+    async with pool.acquire() as conn:
+        existing = {(c.name, c.active): c.client_id for c in await list_clients(conn)}
+        for role in Role:
+            if role is Role.PUBLIC:
+                continue
+            name = DEMO_CLIENT.format(role=role.value)
+            client_id = existing.get((name, True))
+            if client_id is None:
+                found[role] = await add_client(conn, name, role, ROLE_SCOPES[role])
+            else:
+                found[role] = await rotate_secret(conn, client_id)
+    return found
+
+
+def _print_welcome(
+    settings: Settings, samples: list[str], clients: dict[Role, Credentials]
+) -> None:
     # Plain print: these lines are copied and pasted, so no wrapping or markup.
-    address = f"http://127.0.0.1:{settings.port}/graphql"
+    base = f"http://127.0.0.1:{settings.port}"
+    address = f"{base}/graphql"
     code = samples[0] if samples else "914403001922038216"
     body = json.dumps({"query": SHORT_QUERY.replace("$USCC", code)}, ensure_ascii=False)
     print(f"\nGraphiQL: {address}\n")
-    print(f"Sample enterprise: {code}\nTry this query in GraphiQL:\n")
+    print("Demo clients, one per role (secrets change on every demo start):")
+    for role, c in clients.items():
+        print(f"  {role.value:<14} client_id {c.client_id}  client_secret {c.client_secret}")
+    partner = clients[Role.PARTNER]
+    print(f"\nSample enterprise: {code}\nTry this query in GraphiQL (the public view):\n")
     print(SAMPLE_QUERY.replace("$USCC", code))
-    print(f"\nor with curl:\n\ncurl -s {address} -H 'content-type: application/json' -d '{body}'\n")
+    print("\nor with curl, as the public and then as a partner agency:\n")
+    print(f"curl -s {address} -H 'content-type: application/json' -d '{body}'")
+    print(
+        f"TOKEN=$(curl -s -u {partner.client_id}:{partner.client_secret} "
+        f"-d grant_type=client_credentials {base}/oauth/token | "
+        "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
+    )
+    print(
+        f"curl -s {address} -H 'content-type: application/json' "
+        f"-H \"authorization: Bearer $TOKEN\" -H 'x-purpose: demo' -d '{body}'\n"
+    )
     print("Press Ctrl+C to stop.", flush=True)
 
 

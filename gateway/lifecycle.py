@@ -11,6 +11,8 @@ from typing import Any
 import asyncpg
 
 from adapters.config import SourcesConfig, load_sources_config
+from auth.access import start_access
+from gateway.audit.writer import AuditWriter
 from gateway.database import create_pool, resolve_url
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules, load_rules
 from gateway.migrate import migrate
@@ -65,13 +67,16 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         sync_pool = await create_pool(url, min_size=1, max_size=len(sources.sources) + 1)
         background = asyncio.create_task(_sync_until(sync_pool, sources, rules, stop))
     try:
-        yield Services(
-            settings=settings,
-            pool=pool,
-            sources=sources,
-            refresher=refresher,
-            key_area_rules=rules,
-        )
+        async with start_access(settings, pool, url) as access, _audit(settings, pool) as audit:
+            yield Services(
+                settings=settings,
+                pool=pool,
+                sources=sources,
+                refresher=refresher,
+                key_area_rules=rules,
+                access=access,
+                audit=audit,
+            )
     finally:
         stop.set()
         if background is not None:
@@ -79,6 +84,20 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         if refresher is not None:
             await refresher.aclose()
         await pool.close()
+
+
+@contextlib.asynccontextmanager
+async def _audit(settings: Settings, pool: asyncpg.Pool[Any]) -> AsyncIterator[AuditWriter | None]:
+    """The audit writer (None when auditing is off); flushed before the pool closes."""
+    if not settings.audit_enabled:
+        yield None
+        return
+    writer = AuditWriter(pool)
+    await writer.start()
+    try:
+        yield writer
+    finally:
+        await writer.aclose()
 
 
 async def _sync_until(

@@ -13,6 +13,8 @@ from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from adapters.config import SourcesConfig
+    from auth.access import Access
+    from gateway.audit.writer import AuditWriter
 
 
 @dataclasses.dataclass(slots=True)
@@ -24,3 +26,7 @@ class Services:
     sources: SourcesConfig | None
     refresher: Refresher | None
     key_area_rules: KeyAreaRules = DEFAULT_RULES
+    access: Access | None = None
+    """Keys, token endpoint and authenticator; None in tests that serve only the schema."""
+    audit: AuditWriter | None = None
+    """None when auditing is off (GATEWAY_AUDIT=false, never in production)."""

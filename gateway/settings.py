@@ -193,7 +193,7 @@ def _access_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "max_depth": _int(env, "GATEWAY_MAX_DEPTH", 10, 2, 100),
         "max_aliases": _int(env, "GATEWAY_MAX_ALIASES", 30, 1, 1000),
         "max_tokens": _int(env, "GATEWAY_MAX_TOKENS", 2000, 50, 100_000),
-        "max_cost": _int(env, "GATEWAY_MAX_COST", 5000, 10, 10_000_000),
+        "max_cost": _int(env, "GATEWAY_MAX_COST", 25_000, 10, 10_000_000),
     }
 
 

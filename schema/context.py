@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from auth.authenticate import UNCHECKED
 from auth.principal import PUBLIC, Principal
 from gateway.rules.calendar import local_date
 from gateway.services import Services
@@ -36,6 +37,8 @@ class Context:
     """Which groups of enterprise data this request returned (for the audit row)."""
     verdicts: list[str] = dataclasses.field(default_factory=list)
     """Verification verdicts issued (for the audit row)."""
+    operation_name: str | None = None
+    """The executed operation's name (for the audit row)."""
 
 
 Info = StrawberryInfo[Context, None]
@@ -49,7 +52,9 @@ def today_in_shanghai() -> dt.date:
 def build_context(services: Services, request: Request, response: Response) -> Context:
     """A fresh context (and fresh DataLoaders) for one request."""
     today = today_in_shanghai()
-    principal = getattr(request.state, "principal", PUBLIC)
+    principal = getattr(request.state, "principal", None) or (
+        PUBLIC if services.settings.auth_enabled else UNCHECKED
+    )
     return Context(
         principal=principal,
         services=services,

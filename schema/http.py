@@ -31,6 +31,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from gateway.services import Services
+from schema.auditing import audited
 from schema.context import Context, build_context
 from schema.errors import ErrorCode
 
@@ -99,13 +100,14 @@ class GraphQLView(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         try:
-            return await super().execute_single(
+            result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
         except HTTPException as e:
             if isinstance(e.__cause__, InvalidOperationTypeError) and request.method == "GET":
                 raise HTTPException(405, "mutations are accepted over POST only") from e
             raise
+        return await audited(context, result)
 
     async def process_result(
         self, request: Request, result: ExecutionResult

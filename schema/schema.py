@@ -9,15 +9,19 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.settings import Settings
+from schema.audit.queries import AuditQuery
+from schema.auditing import RecordOperation
 from schema.document_cache import DocumentCache
 from schema.enterprise.queries import EnterpriseQuery
 from schema.errors import ErrorCodes
+from schema.limits import limit_extensions
 from schema.scalars import SCALAR_MAP
 from schema.sources.queries import SourcesQuery
 
 
 @strawberry.type(description="Read access to the credit archive.")
-class Query(EnterpriseQuery, SourcesQuery):
+class Query(EnterpriseQuery, SourcesQuery, AuditQuery):
     pass
 
 
@@ -31,10 +35,13 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(**extra: Any) -> GatewaySchema:
-    """The schema; `extra` is passed to strawberry.Schema (e.g. more extensions). Extensions
-    are classes or factories, so every request gets its own instances."""
-    extensions = [ErrorCodes, DocumentCache, *extra.pop("extensions", ())]
+def build_schema(settings: Settings | None = None, **extra: Any) -> GatewaySchema:
+    """The schema, with the request limits of `settings` (none without); `extra` is passed
+    to strawberry.Schema (e.g. more extensions). Extensions are classes or factories, so every
+    request gets its own instances."""
+    limits = [] if settings is None else limit_extensions(settings)
+    extensions = [ErrorCodes, *limits, RecordOperation, DocumentCache,
+                  *extra.pop("extensions", ())]
     return GatewaySchema(
         query=Query,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),

@@ -1,5 +1,6 @@
 """Builds the GraphQL types of a profile from archive records, applying the rules of today
-(severity, publicity, whether a list entry is in force)."""
+(severity, publicity, whether a list entry is in force) and the caller's view (auth.views):
+the one place where what a caller may see of a profile is decided."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 
 import strawberry
 
+from auth.views import View
 from gateway import records
 from gateway.archive import profile as archive
 from gateway.freshness import SourceFreshness
@@ -147,12 +149,19 @@ def serious_list_decisions(profile: archive.Profile, today: dt.date) -> frozense
 def enterprise_type(
     profile: archive.Profile,
     today: dt.date,
+    view: View,
     freshness: Sequence[SourceFreshness] | None = None,
     rules: KeyAreaRules = DEFAULT_RULES,
 ) -> Enterprise:
-    """The whole profile as of `today`; `freshness` when already known (else loaded lazily)."""
+    """The profile as of `today` as `view` shows it; `freshness` when already known (else
+    loaded lazily)."""
     reg = profile.registration.record
     serious = serious_list_decisions(profile, today)
+    penalties = [
+        penalty_type(s, today, s.record.decision_number in serious) for s in profile.penalties
+    ]
+    inspections = [inspection_type(s, today) for s in profile.inspections]
+    listings = [listing_type(s, today) for s in profile.listings]
     return Enterprise(
         uscc=USCC(reg.uscc),
         name=reg.name,
@@ -160,19 +169,19 @@ def enterprise_type(
         status=reg.status,
         entity_type=reg.entity_type,
         legal_representative=reg.legal_representative,
+        legal_representative_id_number=view.id_number(reg.legal_representative_id_number),
+        contact_phone=view.phone(reg.contact_phone),
         registered_capital=reg.registered_capital,
         established_on=reg.established_on,
-        address=reg.address,
+        address=view.address(reg.address, reg.entity_type),
         division=reg.division,
         industry=reg.industry,
         registration_authority=reg.registration_authority,
         key_areas=list(profile.key_areas),
         licenses=[license_type(s, rules) for s in profile.licenses],
-        penalties=[
-            penalty_type(s, today, s.record.decision_number in serious) for s in profile.penalties
-        ],
-        inspections=[inspection_type(s, today) for s in profile.inspections],
-        listings=[listing_type(s, today) for s in profile.listings],
+        penalties=[p for p in penalties if view.shows_penalty(p.procedure, p.publicity.state)],
+        inspections=[i for i in inspections if view.shows_inspection(i.publicity.state)],
+        listings=[entry for entry in listings if view.shows_listing(entry.active)],
         commitments=[commitment_type(s) for s in profile.commitments],
         provenance=provenance(profile.registration.provenance),
         known_freshness=freshness,

@@ -11,6 +11,7 @@ from gateway.archive.search import EnterpriseFilter as SearchFilter
 from gateway.archive.search import search_enterprises
 from gateway.freshness import Refresher, SourceFreshness
 from schema.context import Info
+from schema.enterprise.access import caller_view, record_access
 from schema.enterprise.mapping import enterprise_type
 from schema.enterprise.types import (
     Enterprise,
@@ -35,6 +36,7 @@ async def resolve_enterprise(
     uscc: Annotated[USCC, strawberry.argument(description="The enterprise's code.")],
 ) -> Enterprise | None:
     context = info.context
+    view = caller_view(info)
     refresher = context.services.refresher
     # Refresh first, so that the profile read below already finds the refreshed records.
     freshness = None if refresher is None else await _refresh(refresher, uscc)
@@ -47,7 +49,10 @@ async def resolve_enterprise(
                 f"the code is not in the archive and these sources could not be checked: {stale}"
             )
         return None
-    return enterprise_type(profile, context.today, freshness, context.services.key_area_rules)
+    record_access(info, [profile.registration.record.uscc])
+    return enterprise_type(
+        profile, context.today, view, freshness, context.services.key_area_rules
+    )
 
 
 async def resolve_enterprises(
@@ -64,6 +69,7 @@ async def resolve_enterprises(
     ] = strawberry.UNSET,
 ) -> EnterpriseConnection:
     context = info.context
+    view = caller_view(info)
     search = filter_.to_search() if filter_ else SearchFilter()
     with translated_errors():
         search = search.validated()
@@ -79,11 +85,14 @@ async def resolve_enterprises(
     edges = [
         EnterpriseEdge(
             cursor=hit.cursor,
-            node=enterprise_type(profile, context.today, rules=context.services.key_area_rules),
+            node=enterprise_type(
+                profile, context.today, view, rules=context.services.key_area_rules
+            ),
         )
         for hit, profile in zip(page.hits, profiles, strict=True)
         if profile is not None
     ]
+    record_access(info, [edge.node.uscc for edge in edges], ("edges", "node"))
     page_info = PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
     return EnterpriseConnection(edges=edges, page_info=page_info, search=search)
 

@@ -11,6 +11,7 @@ from typing import TypeVar
 import strawberry
 
 import schema.enums  # noqa: F401 (registers the canonical enums)
+from auth.roles import Scope
 from gateway import records
 from gateway.archive.search import EnterpriseFilter as SearchFilter
 from gateway.archive.search import count_enterprises
@@ -19,6 +20,7 @@ from gateway.rules.publicity import PublicityState
 from gateway.rules.severity import Severity
 from schema.context import Info
 from schema.pagination import PageInfo
+from schema.permissions import needs
 from schema.risk.types import RiskAssessment
 from schema.scalars import USCC
 from schema.sources.types import SourceFreshness
@@ -158,29 +160,48 @@ class Enterprise:
     former_names: list[str] = strawberry.field(description="Earlier registered names.")
     status: records.EnterpriseStatus = strawberry.field(description="Registration status.")
     entity_type: str | None = strawberry.field(description="Type of entity as registered.")
-    legal_representative: str | None = strawberry.field(description="Legal representative.")
+    legal_representative: str | None = strawberry.field(
+        description="Legal representative (or operator): public, as on the national publicity "
+        "system."
+    )
+    legal_representative_id_number: str | None = strawberry.field(
+        description="The legal representative's identity number; masked (440511********123X) "
+        "without the personal:read scope."
+    )
+    contact_phone: str | None = strawberry.field(
+        description="Contact phone; masked (138****5678) without the personal:read scope."
+    )
     registered_capital: Decimal | None = strawberry.field(
         description="Registered capital in yuan."
     )
     established_on: dt.date | None = strawberry.field(description="Date of establishment.")
-    address: str | None = strawberry.field(description="Registered address.")
+    address: str | None = strawberry.field(
+        description="Registered address; a natural person's (e.g. an individual business "
+        "operator's) is shown only down to its district without the personal:read scope."
+    )
     division: str = strawberry.field(description="GB/T 2260 code of the registered address.")
     industry: str | None = strawberry.field(description="GB/T 4754 industry code.")
     registration_authority: str | None = strawberry.field(description="Registering authority.")
     key_areas: list[records.KeyArea] = strawberry.field(description="Key areas it is tagged with.")
     licenses: list[License] = strawberry.field(description="Licences, newest first.")
-    penalties: list[Penalty] = strawberry.field(description="Penalties, newest first.")
+    penalties: list[Penalty] = strawberry.field(
+        description="Penalties, newest first. The public sees ordinary-procedure penalties "
+        "while under publicity; profile:read sees all."
+    )
     inspections: list[Inspection] = strawberry.field(
-        description="Inspection and sampling results, newest first."
+        description="Inspection and sampling results, newest first. The public sees those "
+        "under publicity; profile:read sees all."
     )
     listings: list[Listing] = strawberry.field(
-        description="Abnormal-operations and serious-dishonesty entries, active and past."
+        description="Abnormal-operations and serious-dishonesty entries, active and past. "
+        "The public sees entries in force; profile:read sees all."
     )
     commitments: list[Commitment] = strawberry.field(description="Credit commitments.")
     risk_assessment: RiskAssessment | None = strawberry.field(
         default=None,
-        description="Internal: needs the risk:read scope. Risk classification is not served "
-        "yet, so this is always null.",
+        permission_classes=[needs(Scope.RISK_READ)],
+        description="Internal: needs the risk:read scope. Without it: null with FORBIDDEN. "
+        "Risk classification is not served yet, so this is always null.",
     )
     provenance: Provenance = strawberry.field(
         description="Where the registration record came from."

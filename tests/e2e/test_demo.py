@@ -67,16 +67,21 @@ class Welcome:
     code: str
     query: str
     curl_body: dict[str, Any]
+    clients: dict[str, tuple[str, str]]
+    """Role -> (client id, secret) of the demo clients."""
 
     @classmethod
     def parse(cls, output: str) -> Welcome:
         address = re.search(r"^GraphiQL: (http://127\.0\.0\.1:\d+/graphql)$", output, re.M)
         code = re.search(r"^Sample enterprise: (\w{18})$", output, re.M)
-        query = re.search(r"Try this query in GraphiQL:\n\n(.*?)\n\nor with curl:", output, re.S)
+        query = re.search(r"Try this query in GraphiQL \(the public view\):\n\n(.*?)\n\nor with",
+                          output, re.S)
         curl = re.search(r"^curl -s (\S+) .* -d '(.*)'$", output, re.M)
+        clients = re.findall(r"^  (\w+) +client_id (\S+)  client_secret (\S+)$", output, re.M)
         assert address and code and query and curl, f"unexpected welcome:\n{output}"
         assert curl.group(1) == address.group(1)
-        return cls(address.group(1), code.group(1), query.group(1), json.loads(curl.group(2)))
+        return cls(address.group(1), code.group(1), query.group(1), json.loads(curl.group(2)),
+                   {role: (cid, secret) for role, cid, secret in clients})
 
     @property
     def base_url(self) -> str:
@@ -195,8 +200,11 @@ def _faults(data_dir: Path) -> dict[str, int]:
     return dict(collections.Counter(line.split(",")[0] for line in lines))
 
 
-def _post(client: httpx.Client, address: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(address, json=body)
+def _post(
+    client: httpx.Client, address: str, body: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    response = client.post(address, json=body, headers=headers)
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     assert "errors" not in answer, answer
@@ -223,9 +231,21 @@ def _check_serving(welcome: Welcome) -> None:
         health = client.get(welcome.base_url + "/healthz")
         assert health.status_code == 200 and health.json() == {"status": "ok"}
 
-        profile = _post(client, welcome.address, {"query": welcome.query})["data"]["enterprise"]
+        assert set(welcome.clients) == {"partner", "procurement", "market_access",
+                                        "association", "supervisor", "admin", "source"}
+        partner_id, partner_secret = welcome.clients["partner"]
+        token = client.post(welcome.base_url + "/oauth/token",
+                            data={"grant_type": "client_credentials"},
+                            auth=(partner_id, partner_secret)).json()["access_token"]
+        partner = {"authorization": f"Bearer {token}", "x-purpose": "demo"}
+        query = {"query": welcome.query}
+        profile = _post(client, welcome.address, query, partner)["data"]["enterprise"]
         _check_profile(profile, welcome.code)
-        short = _post(client, welcome.address, welcome.curl_body)["data"]["enterprise"]
+        public = _post(client, welcome.address, query)["data"]["enterprise"]
+        assert public["name"] == profile["name"]
+        for part in ("penalties", "inspections", "listings"):
+            assert all(item in profile[part] for item in public[part]), part
+        short = _post(client, welcome.address, welcome.curl_body, partner)["data"]["enterprise"]
         assert short["name"] == profile["name"] and short["penalties"]
 
         query = "{ sources { name kind state recordCount quarantineCount } }"
@@ -291,7 +311,13 @@ def test_the_demo_serves_what_it_prints_stops_on_ctrl_c_and_restarts_on_its_data
         assert all(new == 0 and quarantined == 0 for _, new, quarantined in resynced.values())
         with httpx.Client(timeout=30) as client:
             short = _post(client, rewelcome.address, rewelcome.curl_body)["data"]["enterprise"]
+            token_url = rewelcome.base_url + "/oauth/token"
+            grant = {"grant_type": "client_credentials"}
+            old = client.post(token_url, data=grant, auth=welcome.clients["partner"])
+            new = client.post(token_url, data=grant, auth=rewelcome.clients["partner"])
         assert short["name"]
+        assert rewelcome.clients["partner"][0] == welcome.clients["partner"][0]
+        assert old.json()["error"] == "invalid_client" and new.status_code == 200
         assert again.interrupt() == 0, again.output
         assert "Traceback" not in again.output, again.output
     finally:

@@ -3,6 +3,7 @@ uvicorn on a loopback port for HTTP behaviour."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -17,9 +18,14 @@ from gateway.app import build_app, create_app
 from gateway.services import Services
 from gateway.settings import Settings
 
+_DATA_DIR = tempfile.mkdtemp(prefix="credit-gateway-schema-")
+
 
 def settings_for(database_url: str) -> Settings:
-    return Settings.from_env({"DATABASE_URL": database_url, "GATEWAY_SYNC": "false"})
+    """Schema tests read every record: access control is off (its tests are in tests/auth)."""
+    return Settings.from_env({"DATABASE_URL": database_url, "GATEWAY_SYNC": "false",
+                              "GATEWAY_AUTH": "false", "GATEWAY_DATA_DIR": _DATA_DIR,
+                              "GATEWAY_RATE_LIMIT_CLIENT": "1000000/minute"})
 
 
 @pytest.fixture
@@ -38,8 +44,13 @@ async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture(scope="session")
 def served_url(database_url: str) -> Iterator[str]:
     """The gateway as `credit-gateway serve` runs it (create_app), on a free loopback port."""
-    config = uvicorn.Config(create_app(settings_for(database_url)), host="127.0.0.1", port=0,
-                            log_level="warning")
+    yield from serve_gateway(settings_for(database_url))
+
+
+def serve_gateway(settings: Settings) -> Iterator[str]:
+    """create_app(settings), its lifespan included, on a free loopback port while the caller
+    uses it; its base URL."""
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -49,9 +60,11 @@ def served_url(database_url: str) -> Iterator[str]:
             raise RuntimeError("the gateway did not start")
         time.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
 
 
 async def graphql(
