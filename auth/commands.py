@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
-from rich.table import Table
-
 from auth import keys as signing_keys
 from auth.clients import (
     ClientError,
@@ -85,18 +82,19 @@ async def clients(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _print_clients(found: list[StoredClient]) -> None:
-    table = Table("client id", "name", "role", "scopes", "created", "state")
+    """One tab-separated line per client (easy to grep and cut), after a header."""
+    print("client_id\tname\trole\tscopes\tcreated\tstate")
     for c in found:
-        state = "active" if c.active else f"disabled {c.disabled_at:%Y-%m-%d %H:%M}"
+        state = "active" if c.active else f"disabled {c.disabled_at:%Y-%m-%dT%H:%M%z}"
         scopes = " ".join(sorted(s.value for s in c.scopes))
-        table.add_row(c.client_id, c.name, c.role.value, scopes, f"{c.created_at:%Y-%m-%d}", state)
-    Console().print(table)
+        print(f"{c.client_id}\t{c.name}\t{c.role.value}\t{scopes}\t{c.created_at:%Y-%m-%d}\t{state}")
 
 
 def keys(settings: Settings, args: argparse.Namespace) -> int:
     """Run a `keys` action."""
     folder = settings.keys_dir
     try:
+        signing_keys.SigningKeys.load_or_create(folder)  # a first key, as the server makes it
         if args.action == "rotate":
             print(f"new signing key {signing_keys.rotate(folder)}")
         elif args.action == "retire":

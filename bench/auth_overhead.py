@@ -25,8 +25,9 @@ from bench.common import machine, synced_archive
 from bench.profile_latency import UNLIMITED, running_server, sample_codes, throughput
 from gateway.database import create_pool
 
-ON = {**UNLIMITED, "GATEWAY_TOKEN_TTL": "3600"}
-"""Access control and audit on (the defaults); a token that outlives the runs."""
+ON = {**UNLIMITED, "GATEWAY_TOKEN_TTL": "3600", "GATEWAY_ISSUER": "http://127.0.0.1"}
+"""Access control and audit on (the defaults); a token that outlives the runs, from an
+issuer that does not change with the port."""
 
 
 async def partner_token(archive: str) -> str:

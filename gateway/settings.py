@@ -43,7 +43,7 @@ class Settings:
     keys_dir: Path
     """Folder of the gateway's signing keys (created, with a first key, when missing)."""
     external_issuers: Path | None
-    """TOML file of other issuers whose tokens are accepted (see docs/auth.md)."""
+    """TOML file of other issuers whose tokens are accepted (see docs/auth-issuers.md)."""
     auth_enabled: bool
     """False serves every caller the full view without tokens: benchmarks only."""
     audit_enabled: bool
@@ -179,7 +179,7 @@ def _access_settings(env: Mapping[str, str]) -> dict[str, Any]:
         )
     port = _int(env, "GATEWAY_PORT", 8000, 1, 65535)
     return {
-        "issuer": _issuer(env, f"http://{_host(env)}:{port}"),
+        "issuer": _issuer(env, f"http://{_host(env)}:{port}", production),
         "audience": _word(env, "GATEWAY_AUDIENCE", "credit-gateway"),
         "token_ttl": _int(env, "GATEWAY_TOKEN_TTL", 600, 60, 86400),
         "keys_dir": _keys_dir(env),
@@ -205,11 +205,14 @@ def _keys_dir(env: Mapping[str, str]) -> Path:
     return path
 
 
-def _issuer(env: Mapping[str, str], default: str) -> str:
+def _issuer(env: Mapping[str, str], default: str, production: bool) -> str:
     value = env.get("GATEWAY_ISSUER") or default
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise SettingsError("GATEWAY_ISSUER", "an http(s) URL without query or fragment", value)
+    if production and parts.scheme != "https":
+        # Clients send their secrets to this address's token endpoint.
+        raise SettingsError("GATEWAY_ISSUER", "the public https address in production", value)
     return value.rstrip("/")
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
 
+from auth.roles import Scope
+from auth.views import View
+from gateway.archive.profile import load_profile
 from gateway.archive.search import EnterpriseFilter as SearchFilter
 from gateway.archive.search import search_enterprises
+from gateway.clock import utcnow
 from gateway.freshness import Refresher, SourceFreshness
+from gateway.rules.calendar import local_date
 from schema.context import Info
 from schema.enterprise.access import caller_view, record_access
 from schema.enterprise.mapping import enterprise_type
@@ -19,8 +25,9 @@ from schema.enterprise.types import (
     EnterpriseEdge,
     EnterpriseFilter,
 )
-from schema.errors import SourceUnavailableError, translated_errors
+from schema.errors import BadUserInputError, SourceUnavailableError, translated_errors
 from schema.pagination import PageInfo
+from schema.permissions import require
 from schema.scalars import USCC
 
 DEFAULT_FIRST = 20
@@ -34,9 +41,18 @@ async def _refresh(refresher: Refresher, uscc: str) -> Sequence[SourceFreshness]
 async def resolve_enterprise(
     info: Info,
     uscc: Annotated[USCC, strawberry.argument(description="The enterprise's code.")],
+    as_of: Annotated[
+        dt.datetime | None,
+        strawberry.argument(
+            description="The profile as the archive stood at this instant, judged by the "
+            "rules in force on that day (Asia/Shanghai). Needs the profile:history scope."
+        ),
+    ] = None,
 ) -> Enterprise | None:
     context = info.context
     view = caller_view(info)
+    if as_of is not None:
+        return await _enterprise_as_of(info, uscc, as_of, view)
     refresher = context.services.refresher
     # Refresh first, so that the profile read below already finds the refreshed records.
     freshness = None if refresher is None else await _refresh(refresher, uscc)
@@ -52,6 +68,24 @@ async def resolve_enterprise(
     record_access(info, [profile.registration.record.uscc])
     return enterprise_type(
         profile, context.today, view, freshness, context.services.key_area_rules
+    )
+
+
+async def _enterprise_as_of(
+    info: Info, uscc: str, as_of: dt.datetime, view: View
+) -> Enterprise | None:
+    """A past state of the profile: no refresh, no freshness (it describes the present)."""
+    require(info, Scope.PROFILE_HISTORY)
+    context = info.context
+    if as_of > utcnow():
+        raise BadUserInputError("asOf is in the future: the archive knows only the past")
+    profile = await load_profile(context.services.pool, uscc, as_of=as_of)
+    if profile is None:
+        return None
+    record_access(info, [uscc])
+    context.field_groups.add("history")
+    return enterprise_type(
+        profile, local_date(as_of), view, (), context.services.key_area_rules
     )
 
 

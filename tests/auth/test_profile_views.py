@@ -4,6 +4,7 @@ tokens: what the README's access table promises."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -11,7 +12,9 @@ import asyncpg
 import httpx
 import pytest
 
+from auth.keys import SigningKeys
 from auth.roles import Role
+from auth.tokens import issue_access_token
 from gateway.records import InspectionResult, ListKind, PenaltyMeasure, PenaltyProcedure
 from schema.context import today_in_shanghai
 from tests.archive.rows import (
@@ -163,3 +166,63 @@ async def test_bad_credentials_and_purposes_are_refused_before_any_data(
     assert response.status_code == status
     assert response.json()["errors"][0]["extensions"]["code"] == code_
     assert "data" not in response.json()
+
+
+HISTORY = "query($uscc: USCC!, $at: DateTime) { enterprise(uscc: $uscc, asOf: $at) { name } }"
+
+
+async def _history(gateway: Gateway, headers: dict[str, str], at: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=gateway.url) as http:
+        response = await http.post(
+            "/graphql", json={"query": HISTORY, "variables": {"uscc": USCC, "at": at}},
+            headers=headers)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_a_past_state_needs_profile_history(
+    gateway: Gateway, seeded: asyncpg.Pool[Any]
+) -> None:
+    later = dt.datetime(2025, 9, 1, tzinfo=dt.UTC)
+    await put_record(seeded, registration(USCC, "汕头市澄海区陈记玩具有限公司",
+                                          entity_type="有限责任公司"), received_at=later)
+    partner = await get_token(gateway.url, await new_client(seeded, Role.PARTNER))
+    procurement = await get_token(gateway.url, await new_client(seeded, Role.PROCUREMENT))
+    as_partner = {"authorization": f"Bearer {partner}", "x-purpose": "history"}
+    before = await _history(gateway, as_partner, "2025-07-01T00:00:00+08:00")
+    assert before == {"data": {"enterprise": {"name": "汕头市澄海区陈记玩具厂"}}}
+    now = await _history(gateway, as_partner, "2025-10-01T00:00:00Z")
+    assert now["data"]["enterprise"]["name"] == "汕头市澄海区陈记玩具有限公司"
+    assert (await _history(gateway, as_partner, "2020-01-01T00:00:00Z"))["data"] == {
+        "enterprise": None}
+    for headers in ({}, {"authorization": f"Bearer {procurement}"}):
+        refused = await _history(gateway, headers, "2025-07-01T00:00:00Z")
+        assert refused["data"] == {"enterprise": None}
+        assert _codes(refused) == {("enterprise",): "FORBIDDEN"}
+    future = await _history(gateway, as_partner, "2999-01-01T00:00:00Z")
+    assert _codes(future) == {("enterprise",): "BAD_USER_INPUT"}
+    naive = await _history(gateway, as_partner, "2025-07-01T00:00:00")
+    assert naive["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_an_expired_or_foreign_token_is_refused_not_downgraded(
+    gateway: Gateway, seeded: asyncpg.Pool[Any], tmp_path: Path
+) -> None:
+    client = await new_client(seeded, Role.PARTNER)
+    keys = SigningKeys.load_or_create(gateway.settings.keys_dir)
+    expired = issue_access_token(
+        keys, issuer=gateway.settings.issuer, audience=gateway.settings.audience,
+        client_id=client.client_id, role="partner", scopes="profile:read", ttl=60,
+        now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    other_keys = SigningKeys.load_or_create(tmp_path / "other")
+    forged = issue_access_token(
+        other_keys, issuer=gateway.settings.issuer, audience=gateway.settings.audience,
+        client_id=client.client_id, role="supervisor", scopes="personal:read", ttl=60,
+        now=dt.datetime.now(dt.UTC))
+    for token, reason in ((expired, "token expired"), (forged, "unknown key id")):
+        async with httpx.AsyncClient(base_url=gateway.url) as http:
+            response = await http.post(
+                "/graphql", json={"query": QUERY, "variables": {"uscc": USCC}},
+                headers={"authorization": f"Bearer {token}"})
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["message"] == reason

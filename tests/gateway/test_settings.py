@@ -63,3 +63,65 @@ def test_bad_values_name_the_variable(variable: str, value: str, expected: str) 
         Settings.from_env({variable: value})
     assert info.value.variable == variable
     assert variable in str(info.value) and expected in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("GATEWAY_ISSUER", "ftp://gateway", "http(s) URL"),
+        ("GATEWAY_ISSUER", "https://gateway/?x=1", "without query"),
+        ("GATEWAY_ISSUER", "gateway.example", "http(s) URL"),
+        ("GATEWAY_AUDIENCE", "two words", "letters, digits"),
+        ("GATEWAY_TOKEN_TTL", "59", "whole number from 60 to 86400"),
+        ("GATEWAY_TOKEN_TTL", "ten", "whole number"),
+        ("GATEWAY_KEYS_DIR", __file__, "a folder"),
+        ("AUTH_ISSUERS", "/nonexistent/issuers.toml", "existing TOML file"),
+        ("GATEWAY_AUTH", "sometimes", "true/false"),
+        ("GATEWAY_AUDIT", "2", "true/false"),
+        ("GATEWAY_CORS_ORIGINS", "portal.example", "origins like"),
+        ("GATEWAY_CORS_ORIGINS", "https://portal.example/path", "origins like"),
+        ("GATEWAY_MAX_BODY_BYTES", "10", "whole number from 1024"),
+        ("GATEWAY_RATE_LIMIT_CLIENT", "lots", "a quota like"),
+        ("GATEWAY_RATE_LIMIT_ADDRESS", "5 per fortnight", "a quota like"),
+        ("GATEWAY_MAX_DEPTH", "1", "whole number from 2 to 100"),
+        ("GATEWAY_MAX_ALIASES", "0", "whole number from 1"),
+        ("GATEWAY_MAX_TOKENS", "10", "whole number from 50"),
+        ("GATEWAY_MAX_COST", "-5", "whole number from 10"),
+    ],
+)
+def test_bad_edge_values_name_the_variable(variable: str, value: str, expected: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({variable: value})
+    assert info.value.variable == variable
+    assert expected in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"GATEWAY_AUTH": "false"}, "GATEWAY_AUTH"),
+        ({"GATEWAY_AUDIT": "false"}, "GATEWAY_AUDIT"),
+        ({"GATEWAY_ISSUER": "http://gateway.example"}, "GATEWAY_ISSUER"),
+        ({}, "GATEWAY_ISSUER"),
+    ],
+)
+def test_production_mode_refuses_what_is_only_for_development(
+    env: dict[str, str], variable: str
+) -> None:
+    base = {"GATEWAY_PRODUCTION": "true", "GATEWAY_ISSUER": "https://credit.st.gov.cn"}
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env({**base, **env} if env else {"GATEWAY_PRODUCTION": "true"})
+    assert info.value.variable == variable
+
+
+def test_edge_defaults_and_good_values(tmp_path: Path) -> None:
+    s = Settings.from_env({"GATEWAY_PORT": "9000", "GATEWAY_DATA_DIR": str(tmp_path)})
+    assert s.issuer == "http://127.0.0.1:9000" and s.audience == "credit-gateway"
+    assert s.token_ttl == 600 and s.keys_dir == tmp_path / "keys"
+    assert s.auth_enabled and s.audit_enabled and s.cors_origins == ()
+    s = Settings.from_env({
+        "GATEWAY_PRODUCTION": "yes", "GATEWAY_ISSUER": "https://credit.st.gov.cn/",
+        "GATEWAY_CORS_ORIGINS": "https://xyst.shantou.gov.cn, https://portal.example:8443",
+        "GATEWAY_RATE_LIMIT_CLIENT": "10/second;1000/hour"})
+    assert s.issuer == "https://credit.st.gov.cn"
+    assert s.cors_origins == ("https://xyst.shantou.gov.cn", "https://portal.example:8443")
