@@ -325,7 +325,10 @@ async def test_graphql_and_oauth_answers_are_not_stored(
 
 
 async def test_production_answers_require_https(memory_limiter: RateLimiter) -> None:
-    app = edge_app(settings_with(GATEWAY_PRODUCTION="true"), memory_limiter)
+    app = edge_app(
+        settings_with(GATEWAY_PRODUCTION="true", GATEWAY_ISSUER="https://credit.example"),
+        memory_limiter,
+    )
     async with client_of(app) as gateway:
         response = await gateway.get("/healthz")
     assert response.headers["strict-transport-security"].startswith("max-age=")

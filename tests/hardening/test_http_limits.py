@@ -51,6 +51,7 @@ class PartnerWithHeader:
 def gateway_settings(database_url: str) -> Settings:
     return Settings.from_env({
         "DATABASE_URL": database_url, "GATEWAY_SYNC": "false", "GATEWAY_PRODUCTION": "true",
+        "GATEWAY_ISSUER": "https://credit.example",
         "GATEWAY_MAX_DEPTH": "5", "GATEWAY_MAX_COST": "100", "GATEWAY_MAX_BODY_BYTES": "2048",
         "GATEWAY_RATE_LIMIT_ADDRESS": "1000/minute",
     })

@@ -47,7 +47,7 @@ def schema() -> GatewaySchema:
 
 @pytest.fixture(scope="module")
 def production() -> GatewaySchema:
-    return limited_schema(GATEWAY_PRODUCTION="true")
+    return limited_schema(GATEWAY_PRODUCTION="true", GATEWAY_ISSUER="https://credit.example")
 
 
 async def errors_of(
@@ -241,7 +241,8 @@ async def test_typename_stays_allowed(production: GatewaySchema) -> None:
 
 def schema_in_order(limits_first: bool) -> GatewaySchema:
     """The schema with the limit extensions before or after the document cache."""
-    limits = limit_extensions(Settings.from_env({"GATEWAY_PRODUCTION": "true"}))
+    limits = limit_extensions(Settings.from_env({"GATEWAY_PRODUCTION": "true",
+                                                 "GATEWAY_ISSUER": "https://credit.example"}))
     extensions = ([ErrorCodes, *limits, DocumentCache] if limits_first
                   else [ErrorCodes, DocumentCache, *limits])
     return GatewaySchema(query=Query, config=StrawberryConfig(scalar_map=SCALAR_MAP),
