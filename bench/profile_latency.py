@@ -55,6 +55,14 @@ def body(code: str) -> dict[str, object]:
     return {"query": PROFILE_QUERY, "variables": {"uscc": code}}
 
 
+UNLIMITED = {"GATEWAY_RATE_LIMIT_CLIENT": "1000000/second",
+             "GATEWAY_RATE_LIMIT_ADDRESS": "1000000/second"}
+"""The quotas of a benchmark: every request comes from one loopback address."""
+
+OPEN = {"GATEWAY_AUTH": "false", "GATEWAY_AUDIT": "false", **UNLIMITED}
+"""A server without access control or audit: every caller gets the full view."""
+
+
 class Timed:
     """ASGI wrapper that records how long the app took over each request, in ms."""
 
@@ -70,8 +78,7 @@ class Timed:
 
 async def in_server_latency(archive: str, codes: list[str], requests: int) -> list[float]:
     """Milliseconds the app spends on each request (no client or network), sequentially."""
-    settings = Settings.from_env({"DATABASE_URL": archive, "GATEWAY_SYNC": "false",
-                                  "GATEWAY_AUTH": "false", "GATEWAY_AUDIT": "false"})
+    settings = Settings.from_env({"DATABASE_URL": archive, "GATEWAY_SYNC": "false", **OPEN})
     pool = await create_pool(archive)
     services = Services(settings=settings, pool=pool, sources=None, refresher=None)
     app = Timed(build_app(services))
@@ -99,14 +106,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-UNLIMITED = {"GATEWAY_RATE_LIMIT_CLIENT": "1000000/second",
-             "GATEWAY_RATE_LIMIT_ADDRESS": "1000000/second"}
-"""The quotas of a benchmark: every request comes from one loopback address."""
-
-OPEN = {"GATEWAY_AUTH": "false", "GATEWAY_AUDIT": "false", **UNLIMITED}
-"""A server without access control or audit: every caller gets the full view."""
 
 
 @contextlib.asynccontextmanager

@@ -57,6 +57,10 @@ class Settings:
     max_aliases: int
     max_tokens: int
     max_cost: int
+    authority: str
+    """The bureau this gateway serves: the department of records its supervisors decide."""
+    verification_max_staleness: int
+    """Seconds a source's data may be old before a verification needing it is INDETERMINATE."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -194,7 +198,21 @@ def _access_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "max_aliases": _int(env, "GATEWAY_MAX_ALIASES", 30, 1, 1000),
         "max_tokens": _int(env, "GATEWAY_MAX_TOKENS", 2000, 50, 100_000),
         "max_cost": _int(env, "GATEWAY_MAX_COST", 25_000, 10, 10_000_000),
+        "authority": _text(env, "GATEWAY_AUTHORITY", "汕头市市场监督管理局"),
+        "verification_max_staleness": _int(
+            env, "VERIFICATION_MAX_STALENESS", 86_400, 60, 30 * 86_400
+        ),
     }
+
+
+_TEXT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+
+
+def _text(env: Mapping[str, str], name: str, default: str) -> str:
+    value = (env.get(name) or default).strip()
+    if not _TEXT.match(value):
+        raise SettingsError(name, "1 to 200 printable characters", value)
+    return value
 
 
 def _keys_dir(env: Mapping[str, str]) -> Path:
