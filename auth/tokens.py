@@ -109,8 +109,13 @@ def issue_access_token(
     }
     if purpose is not None:
         claims["purpose"] = purpose
+    return sign_jwt(keys, claims, "at+jwt")
+
+
+def sign_jwt(keys: SigningKeys, claims: dict[str, Any], typ: str) -> str:
+    """`claims` as a compact JWS signed by the newest key, its kid in the header."""
     key = keys.signing_key
-    header = {"typ": "at+jwt", "alg": ALGORITHM, "kid": key.thumbprint()}
+    header = {"typ": typ, "alg": ALGORITHM, "kid": key.thumbprint()}
     return jwt.encode(header, claims, key, registry=_registry([ALGORITHM]), default_type=None)
 
 

@@ -144,10 +144,27 @@ def _print_welcome(
         f"curl -s {address} -H 'content-type: application/json' "
         f"-H \"authorization: Bearer $TOKEN\" -H 'x-purpose: demo' -d '{body}'\n"
     )
+    buyer = clients[Role.PROCUREMENT]
+    verify = json.dumps({"query": VERIFY_QUERY.replace("$USCC", code)}, ensure_ascii=False)
+    print("Verify it for government procurement, as a procurement system:\n")
+    print(
+        f"TOKEN=$(curl -s -u {buyer.client_id}:{buyer.client_secret} "
+        f"-d grant_type=client_credentials {base}/oauth/token | "
+        "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
+    )
+    print(
+        f"curl -s {address} -H 'content-type: application/json' "
+        f"-H \"authorization: Bearer $TOKEN\" -d '{verify}'\n"
+    )
     print("Press Ctrl+C to stop.", flush=True)
 
 
 SHORT_QUERY = '{ enterprise(uscc: "$USCC") { name status penalties { decisionNumber severity } } }'
+
+VERIFY_QUERY = (
+    '{ verifyCredit(uscc: "$USCC", purpose: GOVERNMENT_PROCUREMENT) '
+    "{ verdict findings { code summary legalBasis } token } }"
+)
 
 SAMPLE_QUERY = """{
   enterprise(uscc: "$USCC") {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,6 +21,7 @@ from gateway.refresh import SourceRefresher
 from gateway.services import Services
 from gateway.settings import Settings
 from gateway.sync import run_periodically
+from gateway.verification.service import Verifier
 
 
 async def archive_url(settings: Settings) -> str:
@@ -76,6 +78,13 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
                 key_area_rules=rules,
                 access=access,
                 audit=audit,
+                verifier=Verifier(
+                    pool,
+                    lambda: access.token_server.keys,
+                    settings.issuer,
+                    dt.timedelta(seconds=settings.verification_max_staleness),
+                    sources,
+                ),
             )
     finally:
         stop.set()

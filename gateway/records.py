@@ -197,6 +197,14 @@ class Listing:
     expires_on: dt.date | None = None
     removed_on: dt.date | None = None
     removal_reason: str | None = None
+    penalty_number: str | None = None
+    """Serious list: the decision number of the penalty it was decided with, when the listing
+    decision has a number of its own (a department's entry usually carries the penalty's)."""
+
+    @property
+    def basis_number(self) -> str | None:
+        """The decision number of the penalty behind the entry."""
+        return self.penalty_number or self.decision_number
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

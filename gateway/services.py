@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from adapters.config import SourcesConfig
     from auth.access import Access
     from gateway.audit.writer import AuditWriter
+    from gateway.verification.service import Verifier
 
 
 @dataclasses.dataclass(slots=True)
@@ -30,3 +31,4 @@ class Services:
     """Keys, token endpoint and authenticator; None in tests that serve only the schema."""
     audit: AuditWriter | None = None
     """None when auditing is off (GATEWAY_AUDIT=false, never in production)."""
+    verifier: Verifier | None = None

@@ -15,6 +15,7 @@ from gateway import records
 from gateway.archive.status import SourceState
 from gateway.rules.publicity import PublicityState
 from gateway.rules.severity import Severity
+from gateway.rules.verification import FindingEffect, Purpose, Verdict
 
 _DESCRIPTIONS: dict[enum.EnumMeta, str] = {
     records.EnterpriseStatus: "Registration status of an enterprise.",
@@ -28,6 +29,12 @@ _DESCRIPTIONS: dict[enum.EnumMeta, str] = {
     records.ListKind: "The two credit lists: abnormal operations (经营异常名录) and serious "
     "illegal and dishonest (严重违法失信名单).",
     records.CommitmentStatus: "Where the check of a credit commitment stands.",
+    records.RecordKind: "The kinds of record the archive keeps.",
+    Purpose: "What the deciding system will use a verification for.",
+    Verdict: "CLEAR: nothing found. CAUTION: findings to weigh, no legal bar. RESTRICTED: a rule "
+    "bars this use. INDETERMINATE: a needed source was too stale to decide. NOT_FOUND: no "
+    "source knows the code.",
+    FindingEffect: "What a finding does to the verdict.",
     Severity: "Severity tier of a penalty (SAMR Order 107), under the rules in force today.",
     PublicityState: "Whether a record is under publicity today.",
     SourceState: "Sync health of a source: HEALTHY (last sync succeeded, on schedule), "
@@ -36,11 +43,15 @@ _DESCRIPTIONS: dict[enum.EnumMeta, str] = {
 }
 
 
+_NAMES: dict[enum.EnumMeta, str] = {Purpose: "VerificationPurpose"}
+"""Enums whose contract name differs from the Python class name."""
+
+
 def register() -> None:
     """Make the canonical enums strawberry enums (idempotent)."""
     for cls, description in _DESCRIPTIONS.items():
         if not hasattr(cls, "_enum_definition"):
-            strawberry.enum(cls, description=description)
+            strawberry.enum(cls, name=_NAMES.get(cls), description=description)
 
 
 register()

@@ -16,12 +16,20 @@ from schema.document_cache import DocumentCache
 from schema.enterprise.queries import EnterpriseQuery
 from schema.errors import ErrorCodes
 from schema.limits import limit_extensions
+from schema.lists.mutations import ListMutation
+from schema.lists.queries import ListsQuery
 from schema.scalars import SCALAR_MAP
 from schema.sources.queries import SourcesQuery
+from schema.verification.queries import VerificationQuery
 
 
 @strawberry.type(description="Read access to the credit archive.")
-class Query(EnterpriseQuery, SourcesQuery, AuditQuery):
+class Query(EnterpriseQuery, VerificationQuery, SourcesQuery, AuditQuery, ListsQuery):
+    pass
+
+
+@strawberry.type(description="Decisions of the bureau's supervisors.")
+class Mutation(ListMutation):
     pass
 
 
@@ -44,6 +52,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> GatewaySchem
                   *extra.pop("extensions", ())]
     return GatewaySchema(
         query=Query,
+        mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=extensions,
         **extra,

@@ -22,7 +22,7 @@ from gateway.migrate import migrate
 
 ARCHIVE_TABLES = (
     "records, record_versions, enterprises, key_area_tags, key_area_tag_changes, "
-    "quarantine, source_refreshes, sources"
+    "quarantine, source_refreshes, sources, verifications"
 )
 
 

@@ -152,10 +152,16 @@ def _build_profile(key_areas: list[str] | None, records_json: str | None) -> Pro
     """Assemble a profile from the aggregated JSON; None without a registration record."""
     if records_json is None:
         return None
+    return assemble_profile(key_areas, [_stored(item) for item in json.loads(records_json)])
+
+
+def assemble_profile(
+    key_areas: Sequence[str] | None, stored: Iterable[Stored[Any]]
+) -> Profile | None:
+    """A profile of these records (of one code); None without a registration record."""
     by_kind: dict[RecordKind, list[Stored[Any]]] = {kind: [] for kind in RecordKind}
-    for item in json.loads(records_json):
-        stored = _stored(item)
-        by_kind[stored.record.KIND].append(stored)
+    for item in stored:
+        by_kind[item.record.KIND].append(item)
     registrations = by_kind[RecordKind.REGISTRATION]
     if not registrations:
         return None
@@ -168,6 +174,11 @@ def _build_profile(key_areas: list[str] | None, records_json: str | None) -> Pro
         commitments=_newest_first(by_kind[RecordKind.COMMITMENT], lambda c: c.committed_on),
         key_areas=tuple(KeyArea(k) for k in key_areas or ()),
     )
+
+
+def stored_record(item: list[Any]) -> Stored[Any]:
+    """One element of the aggregated JSON (see _CURRENT) as a stored record."""
+    return _stored(item)
 
 
 def _stored(item: list[Any]) -> Stored[Any]:

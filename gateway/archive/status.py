@@ -91,8 +91,15 @@ def source_state(
 
 
 
+GATEWAY_KIND = "gateway"
+"""Kind of the gateway's own source (its supervisors' decisions): it never syncs, and is
+always current, so it is neither a source to watch nor ever stale."""
+
+
 def _known_sources(config: SourcesConfig | None, rows: Sequence[Any]) -> list[_Known]:
-    """Configured sources in configuration order, then table-only ones by name."""
+    """Configured sources in configuration order, then table-only ones by name (not the
+    gateway's own)."""
+    rows = [r for r in rows if r["kind"] != GATEWAY_KIND]
     known = [
         _Known(s.name, s.department, s.connector, s.interval, s.max_age)
         for s in (config.sources if config is not None else ())

@@ -8,8 +8,9 @@ Choices the rules leave to the implementation:
 
 - Records dated after the day (decided, listed, committed or checked later) are ignored, so a
   verification as of a past day sees only what existed then.
-- A list entry is in force on the day when it was listed by then and `listing_active` holds:
-  not removed and `expires_on` after the day (the expiry day itself is no longer listed).
+- A list entry is in force on the day when it was listed by then, not removed by then and
+  `expires_on` after the day (the expiry day itself is no longer listed). A removal after the
+  day does not reach back: as of a past day the entry was in force.
 - Periods count as the Civil Code does (Arts. 201–203): a period of N years from an event on
   day D does not count D and ends with the corresponding day N years later. A major violation
   decided on D counts for procurement up to and including that day; an abnormal-list entry
@@ -34,7 +35,7 @@ import enum
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from gateway.archive.profile import Profile, Stored, listing_active
+from gateway.archive.profile import Profile, Stored
 from gateway.records import (
     CommitmentStatus,
     EnterpriseStatus,
@@ -231,7 +232,11 @@ def _status_facts(scene: _Scene) -> Iterator[_Fact]:
 
 
 def _in_force(listing: Listing, on: dt.date) -> bool:
-    return listing.listed_on <= on and listing_active(listing, on)
+    """In force on `on`: listed by then, not yet removed, not yet expired (a removal or
+    expiry after `on` does not reach back)."""
+    removed = listing.removed_on is not None and listing.removed_on <= on
+    expired = listing.expires_on is not None and listing.expires_on <= on
+    return listing.listed_on <= on and not removed and not expired
 
 
 def _listing_facts(scene: _Scene) -> Iterator[_Fact]:
@@ -281,8 +286,8 @@ def _escalated_fact(stored: Stored[Listing], scene: _Scene) -> _Fact | None:
 def _penalty_facts(scene: _Scene) -> Iterator[_Fact]:
     on = scene.on
     serious_decisions = {
-        s.record.decision_number for s in scene.profile.listings
-        if s.record.kind is ListKind.SERIOUS_DISHONESTY and s.record.decision_number
+        s.record.basis_number for s in scene.profile.listings
+        if s.record.kind is ListKind.SERIOUS_DISHONESTY and s.record.basis_number
         and _in_force(s.record, on)
     }
     for stored in scene.profile.penalties:

@@ -140,10 +140,10 @@ def commitment_type(s: archive.Stored[records.Commitment]) -> Commitment:
 
 
 def serious_list_decisions(profile: archive.Profile, today: dt.date) -> frozenset[str]:
-    """Decision numbers of the enterprise's serious-list entries in force today: a penalty
-    with one of them put the enterprise on that list."""
+    """Decision numbers of the penalties behind the enterprise's serious-list entries in force
+    today: such a penalty put the enterprise on that list."""
     active = profile.active_listings(records.ListKind.SERIOUS_DISHONESTY, today)
-    return frozenset(s.record.decision_number for s in active if s.record.decision_number)
+    return frozenset(s.record.basis_number for s in active if s.record.basis_number)
 
 
 def enterprise_type(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import datetime as dt
 import json
 import os
 import re
@@ -26,6 +27,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import jwt as pyjwt
 import pytest
 
 from adapters.demo.build import FAULTS, MANIFEST
@@ -226,6 +228,74 @@ def _check_profile(profile: dict[str, Any], code: str) -> None:
     assert [f["source"] for f in profile["freshness"]] == list(SOURCES)
 
 
+VERIFY = """query($uscc: USCC!, $purpose: VerificationPurpose!, $asOf: DateTime) {
+  verifyCredit(uscc: $uscc, purpose: $purpose, asOf: $asOf) {
+    id verdict token findings { code legalBasis record { kind id } } } }"""
+
+
+def _check_verification(client: httpx.Client, welcome: Welcome) -> None:
+    """A procurement system verifies a listed and an unlisted enterprise; the token verifies
+    with an independent JOSE library; before its listing the listed one was clear."""
+    client_id = welcome.clients["procurement"][0]
+    token = _token(client, welcome, "procurement")
+    buyer = {"authorization": f"Bearer {token}"}
+    listed, purpose, code = _someone_listed(client, welcome)
+
+    def verify(uscc: str, purpose: str, as_of: str | None = None) -> dict[str, Any]:
+        body = {"query": VERIFY, "variables": {"uscc": uscc, "purpose": purpose, "asOf": as_of}}
+        return dict(_post(client, welcome.address, body, buyer)["data"]["verifyCredit"])
+
+    restricted = verify(listed["uscc"], purpose)
+    assert restricted["verdict"] == "RESTRICTED"
+    finding = next(f for f in restricted["findings"] if f["code"] == code)
+    assert finding["legalBasis"] and finding["record"]["kind"] == "LISTING"
+    before = _before_any_listing(client, welcome, listed["uscc"])
+    earlier = verify(listed["uscc"], purpose, before)
+    assert earlier["verdict"] == "CLEAR", (listed, [f["code"] for f in earlier["findings"]])
+
+    keys = pyjwt.PyJWKClient(welcome.base_url + "/.well-known/jwks.json")
+    claims = pyjwt.decode(restricted["token"], keys.get_signing_key_from_jwt(
+        restricted["token"]).key, algorithms=["EdDSA"], audience=client_id)
+    assert claims["jti"] == restricted["id"] and claims["verdict"] == "RESTRICTED"
+
+    page = _post(client, welcome.address, {"query": "{ enterprises(first: 100) { edges { node "
+                 "{ uscc status listings { active } penalties { id } } } } }"},
+                 {"authorization": f"Bearer {token}"})
+    candidates = [e["node"]["uscc"] for e in page["data"]["enterprises"]["edges"]
+                  if e["node"]["status"] == "OPERATING" and not e["node"]["listings"]]
+    assert any(verify(c, "PUBLIC_BIDDING")["verdict"] == "CLEAR" for c in candidates[:20])
+
+
+def _token(client: httpx.Client, welcome: Welcome, role: str) -> str:
+    response = client.post(welcome.base_url + "/oauth/token",
+                           data={"grant_type": "client_credentials"}, auth=welcome.clients[role])
+    token: str = response.json()["access_token"]
+    return token
+
+
+def _before_any_listing(client: httpx.Client, welcome: Welcome, uscc: str) -> str:
+    """An instant before every list entry the enterprise ever had (as a partner sees them)."""
+    partner = {"authorization": f"Bearer {_token(client, welcome, 'partner')}",
+               "x-purpose": "demo"}
+    query = f'{{ enterprise(uscc: "{uscc}") {{ listings {{ listedOn }} }} }}'
+    listings = _post(client, welcome.address, {"query": query}, partner)["data"]["enterprise"]
+    first = min(dt.date.fromisoformat(x["listedOn"]) for x in listings["listings"])
+    return f"{first - dt.timedelta(days=1)}T12:00:00+08:00"
+
+
+def _someone_listed(client: httpx.Client, welcome: Welcome) -> tuple[dict[str, Any], str, str]:
+    """An enterprise on a list today (centralised publicity), the purpose that list restricts,
+    and the finding it gives."""
+    for kind, purpose, code in (("SERIOUS_DISHONESTY", "PUBLIC_BIDDING", "SERIOUS_LIST_ACTIVE"),
+                                ("ABNORMAL_OPERATIONS", "CHANGE_REGISTRATION",
+                                 "ABNORMAL_LIST_ACTIVE")):
+        query = f"{{ listings(kind: {kind}, first: 1) {{ edges {{ node {{ uscc listedOn }} }} }} }}"
+        edges = _post(client, welcome.address, {"query": query})["data"]["listings"]["edges"]
+        if edges:
+            return edges[0]["node"], purpose, code
+    raise AssertionError("the demo lists no one")
+
+
 def _check_serving(welcome: Welcome) -> None:
     with httpx.Client(timeout=30) as client:
         health = client.get(welcome.base_url + "/healthz")
@@ -247,6 +317,7 @@ def _check_serving(welcome: Welcome) -> None:
             assert all(item in profile[part] for item in public[part]), part
         short = _post(client, welcome.address, welcome.curl_body, partner)["data"]["enterprise"]
         assert short["name"] == profile["name"] and short["penalties"]
+        _check_verification(client, welcome)
 
         query = "{ sources { name kind state recordCount quarantineCount } }"
         sources = _post(client, welcome.address, {"query": query})["data"]["sources"]

@@ -1,0 +1,130 @@
+"""Verification speed: a batch of 1,000 codes inside the server, and single verifications
+under load.
+
+    python -m bench.verification_latency [--enterprises N] [--seconds 15]
+
+- batch: `verifyCredits` with 1,000 random codes, the ASGI app called in-process (no network),
+  timed over 20 calls; target ≤ 300 ms;
+- single: `credit-gateway serve` in its own process with access control and audit on, 32
+  concurrent clients on loopback each sending `verifyCredit` with a procurement client's
+  token; client-side latency p50/p99; target p99 ≤ 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import statistics
+import time
+
+import httpx
+
+from auth.clients import add_client
+from auth.keys import SigningKeys
+from auth.roles import ROLE_SCOPES, Role
+from bench.auth_overhead import ON
+from bench.common import BENCH_DIR, machine, synced_archive
+from bench.profile_latency import OPEN, Timed, percentile, running_server, sample_codes
+from gateway.app import build_app
+from gateway.database import create_pool
+from gateway.services import Services
+from gateway.settings import Settings
+from gateway.verification.service import Verifier
+
+BATCH = """query($usccs: [USCC!]!) {
+  verifyCredits(usccs: $usccs, purpose: GOVERNMENT_PROCUREMENT) { id verdict token }
+}"""
+SINGLE = """query($uscc: USCC!) {
+  verifyCredit(uscc: $uscc, purpose: GOVERNMENT_PROCUREMENT) { id verdict findings { code } token }
+}"""
+
+
+async def batch_timings(archive: str, codes: list[str], calls: int) -> list[float]:
+    """Milliseconds the app spends on each verifyCredits of 1,000 codes."""
+    settings = Settings.from_env({"DATABASE_URL": archive, "GATEWAY_SYNC": "false", **OPEN})
+    pool = await create_pool(archive)
+    keys = SigningKeys.load_or_create(BENCH_DIR / "gateway" / "keys")
+    verifier = Verifier(pool, lambda: keys, settings.issuer, dt.timedelta(days=1))
+    services = Services(settings=settings, pool=pool, sources=None, refresher=None,
+                        verifier=verifier)
+    app = Timed(build_app(services))
+    rng = random.Random(7)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            for _ in range(calls + 2):
+                body = {"query": BATCH, "variables": {"usccs": rng.sample(codes, 1000)}}
+                response = await client.post("/graphql", json=body, timeout=60)
+                assert response.status_code == 200 and "errors" not in response.json()
+    finally:
+        await pool.close()
+    return app.timings[2:]
+
+
+async def procurement_token(archive: str) -> str:
+    pool = await create_pool(archive, min_size=1, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            made = await add_client(conn, "bench procurement", Role.PROCUREMENT,
+                                    ROLE_SCOPES[Role.PROCUREMENT])
+    finally:
+        await pool.close()
+    async with running_server(archive, ON) as (url, _), httpx.AsyncClient(base_url=url) as http:
+        response = await http.post("/oauth/token", data={"grant_type": "client_credentials"},
+                                   auth=(made.client_id, made.client_secret))
+        response.raise_for_status()
+        token: str = response.json()["access_token"]
+        return token
+
+
+async def single_latencies(
+    archive: str, codes: list[str], clients: int, seconds: float
+) -> list[float]:
+    """Client-side milliseconds of each verifyCredit, `clients` at a time."""
+    token = await procurement_token(archive)
+    headers = {"authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    async with (
+        running_server(archive, ON) as (url, _),
+        httpx.AsyncClient(base_url=url, timeout=30) as client,
+    ):
+        deadline = time.perf_counter() + seconds
+
+        async def worker(seed: int) -> None:
+            rng = random.Random(seed)
+            while time.perf_counter() < deadline:
+                body = {"query": SINGLE, "variables": {"uscc": rng.choice(codes)}}
+                started = time.perf_counter()
+                response = await client.post("/graphql", json=body, headers=headers)
+                latencies.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text
+
+        await asyncio.gather(*(worker(i) for i in range(clients)))
+    return latencies[clients:]
+
+
+async def main(enterprises: int, clients: int, seconds: float) -> None:
+    print(f"machine: {machine()}")
+    archive, demo = await synced_archive(enterprises)
+    await demo.stop()
+    codes = await sample_codes(archive, 5000)
+    batch = await batch_timings(archive, codes, 20)
+    print(f"{enterprises:,} enterprises")
+    print(f"  verifyCredits, 1,000 codes, in-server: p50 {statistics.median(batch):.0f} ms, "
+          f"max {max(batch):.0f} ms (target ≤ 300 ms)")
+    single = await single_latencies(archive, codes, clients, seconds)
+    rate = len(single) / seconds
+    print(f"  verifyCredit, {clients} clients, auth and audit on: {rate:,.0f} req/s, "
+          f"p50 {statistics.median(single):.1f} ms, p99 {percentile(single, 99):.1f} ms "
+          f"(target p99 ≤ 30 ms)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--enterprises", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    a = parser.parse_args()
+    asyncio.run(main(a.enterprises, a.clients, a.seconds))

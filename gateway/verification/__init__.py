@@ -1,0 +1,1 @@
+"""Credit verifications: per purpose, as of an instant, stored, signed and audited."""

@@ -1,0 +1,1 @@
+"""The lists: supervisors' decisions (mutations) and the centralised publicity (a query)."""

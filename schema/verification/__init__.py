@@ -1,0 +1,1 @@
+"""GraphQL of credit verification: verifyCredit, verifyCredits, verification."""
