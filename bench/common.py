@@ -57,6 +57,11 @@ async def synced_archive(enterprises: int) -> tuple[str, DemoSources]:
     server = server_url()
     demo = await demo_sources(server, enterprises)
     archive, new = await ensure_database(server, f"bench_archive_{enterprises}")
+    conn: asyncpg.Connection[Any] = await asyncpg.connect(archive)
+    try:
+        await migrate(conn)  # an archive built by an older version gets the newer tables
+    finally:
+        await conn.close()
     if new:
         reports, seconds = await sync_archive(archive, demo)
         rows = sum(r.rows for r in reports)

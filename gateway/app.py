@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Scope
 
 from auth.authenticate import Authenticator
@@ -28,7 +28,7 @@ READY_TIMEOUT = 2.0
 """Seconds /readyz waits for the database before calling the process not ready."""
 
 
-def _routes(settings: Settings, services_of: Callable[[Request], Services]) -> list[Route]:
+def _routes(settings: Settings, services_of: Callable[[Request], Services]) -> list[BaseRoute]:
     from auth.routes import access_routes
     from schema.http import GraphQLView
     from schema.schema import build_schema
@@ -44,8 +44,10 @@ def _routes(settings: Settings, services_of: Callable[[Request], Services]) -> l
             return JSONResponse({"status": "unavailable", "reason": "database"}, 503)
         return JSONResponse({"status": "ok"})
 
+    graphql = GraphQLView(build_schema(settings), services_of)
     return [
-        Route("/graphql", GraphQLView(build_schema(settings), services_of)),
+        Route("/graphql", graphql),
+        WebSocketRoute("/graphql", graphql),  # subscriptions
         *access_routes(services_of),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

@@ -27,6 +27,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -34,6 +35,7 @@ from gateway.services import Services
 from schema.auditing import audited
 from schema.context import Context, build_context
 from schema.errors import ErrorCode
+from schema.events.socket import SocketContext, SubscriptionsOnly, admit, socket_context
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -78,14 +80,24 @@ def _code(error: GraphQLError) -> object:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """The /graphql endpoint; `services_of` finds the process's Services for a request."""
+    """The /graphql endpoint; `services_of` finds the process's Services for a request.
+    Subscriptions run over WebSocket with graphql-transport-ws (see schema.events.socket)."""
+
+    graphql_transport_ws_handler_class = SubscriptionsOnly
 
     def __init__(self, schema: BaseSchema, services_of: Callable[[Request], Services]) -> None:
-        super().__init__(schema, graphql_ide="graphiql", subscription_protocols=())
+        super().__init__(schema, graphql_ide="graphiql",
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self._services_of = services_of
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if request.scope["type"] == "websocket":
+            return socket_context(self._services_of(request), request)
         return build_context(self._services_of(request), request, response)
+
+    async def on_ws_connect(self, context: Context) -> None:
+        if isinstance(context, SocketContext):
+            await admit(context)
 
     def encode_json(self, data: object) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()

@@ -15,21 +15,31 @@ from schema.auditing import RecordOperation
 from schema.document_cache import DocumentCache
 from schema.enterprise.queries import EnterpriseQuery
 from schema.errors import ErrorCodes
+from schema.events.queries import EventsQuery
+from schema.events.subscription import EventsSubscription
 from schema.limits import limit_extensions
 from schema.lists.mutations import ListMutation
 from schema.lists.queries import ListsQuery
+from schema.repair.mutations import RepairMutation
+from schema.repair.queries import RepairQuery
 from schema.scalars import SCALAR_MAP
 from schema.sources.queries import SourcesQuery
 from schema.verification.queries import VerificationQuery
 
 
 @strawberry.type(description="Read access to the credit archive.")
-class Query(EnterpriseQuery, VerificationQuery, SourcesQuery, AuditQuery, ListsQuery):
+class Query(EnterpriseQuery, VerificationQuery, SourcesQuery, AuditQuery, ListsQuery,
+            EventsQuery, RepairQuery):
     pass
 
 
 @strawberry.type(description="Decisions of the bureau's supervisors.")
-class Mutation(ListMutation):
+class Mutation(ListMutation, RepairMutation):
+    pass
+
+
+@strawberry.type(description="Changes pushed over WebSocket (graphql-transport-ws).")
+class Subscription(EventsSubscription):
     pass
 
 
@@ -53,6 +63,7 @@ def build_schema(settings: Settings | None = None, **extra: Any) -> GatewaySchem
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=extensions,
         **extra,

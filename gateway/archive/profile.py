@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic
 
 from gateway.archive import Queryable
@@ -60,6 +60,10 @@ class Profile:
     listings: tuple[Stored[Listing], ...]
     commitments: tuple[Stored[Commitment], ...]
     key_areas: tuple[KeyArea, ...]
+    repairs: Mapping[str, dt.date] = dataclasses.field(default_factory=dict)
+    """Approved, unrevoked credit repairs: record id → the day the approval took effect."""
+    restarts: Mapping[str, dt.date] = dataclasses.field(default_factory=dict)
+    """Repairs revoked for fraud: record id → the day its period restarted (gateway.repair)."""
 
     @property
     def uscc(self) -> str:
@@ -80,10 +84,13 @@ def listing_active(listing: Listing, on: dt.date) -> bool:
 
 # Each element of `records`: [id, kind, source, department, record_id, source_updated_at,
 # received_at, payload]. The JSON text is decoded here, not by a connection codec, so any
-# connection works.
+# connection works. Each element of `repairs`: [record id, decided_on, revoked_on or null].
 _CURRENT = """
 SELECT u.uscc,
        (SELECT e.key_areas FROM enterprises e WHERE e.uscc = u.uscc) AS key_areas,
+       (SELECT json_agg(json_build_array(c.target_pk::text, c.decided_on, c.revoked_on))
+        FROM credit_repairs c
+        WHERE c.uscc = u.uscc AND c.status IN ('APPROVED', 'REVOKED'))::text AS repairs,
        (SELECT json_agg(json_build_array(r.id::text, r.kind, r.source, r.department, r.record_id,
                                          r.source_updated_at, r.received_at, r.payload))
         FROM records r WHERE r.uscc = u.uscc)::text AS records
@@ -100,6 +107,11 @@ SELECT u.uscc,
             WHERE c.uscc = u.uscc AND c.changed_at <= $2
             ORDER BY c.key_area, c.origin, c.changed_at DESC, c.id DESC
         ) AS t WHERE t.change = 'ADDED') AS key_areas,
+       (SELECT json_agg(json_build_array(c.target_pk::text, c.decided_on,
+                                         CASE WHEN c.revoked_at <= $2 THEN c.revoked_on END))
+        FROM credit_repairs c
+        WHERE c.uscc = u.uscc AND c.status IN ('APPROVED', 'REVOKED')
+          AND c.decided_at <= $2)::text AS repairs,
        (SELECT json_agg(json_build_array(r.id::text, r.kind, r.source, r.department, r.record_id,
                                          v.source_updated_at, v.received_at, v.payload))
         FROM (SELECT DISTINCT ON (x.record_pk) x.*
@@ -144,7 +156,7 @@ async def load_profiles(
     for row in rows:
         profile = _build_profile(row["key_areas"], row["records"])
         if profile is not None:
-            profiles[row["uscc"]] = profile
+            profiles[row["uscc"]] = _with_repairs(profile, row["repairs"])
     return profiles
 
 
@@ -153,6 +165,21 @@ def _build_profile(key_areas: list[str] | None, records_json: str | None) -> Pro
     if records_json is None:
         return None
     return assemble_profile(key_areas, [_stored(item) for item in json.loads(records_json)])
+
+
+def _with_repairs(profile: Profile, repairs_json: str | None) -> Profile:
+    """The profile with its repairs: approved ones stand, revoked ones restart a period."""
+    if repairs_json is None:
+        return profile
+    repairs: dict[str, dt.date] = {}
+    restarts: dict[str, dt.date] = {}
+    for record_id, decided_on, revoked_on in json.loads(repairs_json):
+        if revoked_on is None:
+            repairs[record_id] = dt.date.fromisoformat(decided_on)
+        else:
+            day = dt.date.fromisoformat(revoked_on)
+            restarts[record_id] = max(day, restarts.get(record_id, day))
+    return dataclasses.replace(profile, repairs=repairs, restarts=restarts)
 
 
 def assemble_profile(

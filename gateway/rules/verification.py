@@ -43,6 +43,7 @@ from gateway.records import (
     ListKind,
     Penalty,
 )
+from gateway.repair.effects import effective_listings, repair_dates
 from gateway.rules.publicity import penalty_publicity, period_end
 from gateway.rules.purposes import (
     DEFAULT_VERIFICATION_RULES,
@@ -240,7 +241,8 @@ def _in_force(listing: Listing, on: dt.date) -> bool:
 
 
 def _listing_facts(scene: _Scene) -> Iterator[_Fact]:
-    for stored in scene.profile.listings:
+    # A repaired entry counts as removed from the repair's day (gateway.repair.effects).
+    for stored in effective_listings(scene.profile, scene.on):
         listing = stored.record
         if not _in_force(listing, scene.on):
             continue
@@ -286,7 +288,7 @@ def _escalated_fact(stored: Stored[Listing], scene: _Scene) -> _Fact | None:
 def _penalty_facts(scene: _Scene) -> Iterator[_Fact]:
     on = scene.on
     serious_decisions = {
-        s.record.basis_number for s in scene.profile.listings
+        s.record.basis_number for s in effective_listings(scene.profile, on)
         if s.record.kind is ListKind.SERIOUS_DISHONESTY and s.record.basis_number
         and _in_force(s.record, on)
     }
@@ -324,7 +326,11 @@ def _publicity_fact(stored: Stored[Penalty], scene: _Scene, listed: bool) -> _Fa
     """A penalty public on the day under the publicity rules in force then."""
     if not scene.counts(FindingCode.PENALTY_IN_PUBLICITY):
         return None
+    # A repaired penalty is not in publicity from the repair's day (state REPAIRED).
+    repair = repair_dates(scene.profile, stored.id, scene.on)
     publicity = penalty_publicity(stored.record, scene.on, serious_listed=listed,
+                                  repaired_on=repair.repaired_on,
+                                  published_on=repair.published_on,
                                   rules=scene.publicity_rules)
     if not publicity.is_public or publicity.public_until is None:
         return None

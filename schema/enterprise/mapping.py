@@ -14,6 +14,7 @@ from gateway import records
 from gateway.archive import profile as archive
 from gateway.freshness import SourceFreshness
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules
+from gateway.repair.effects import RepairDates, effective_listings, repair_dates
 from gateway.rules.publicity import Publicity as RulesPublicity
 from gateway.rules.publicity import inspection_publicity, penalty_publicity
 from gateway.rules.severity import penalty_severity
@@ -68,10 +69,20 @@ def license_type(s: archive.Stored[records.License], rules: KeyAreaRules) -> Lic
     )
 
 
+_NO_REPAIR = RepairDates(None, None)
+
+
 def penalty_type(
-    s: archive.Stored[records.Penalty], today: dt.date, serious_listed: bool
+    s: archive.Stored[records.Penalty],
+    today: dt.date,
+    serious_listed: bool,
+    repair: RepairDates = _NO_REPAIR,
 ) -> Penalty:
     r = s.record
+    rules_publicity = penalty_publicity(
+        r, today, serious_listed=serious_listed, repaired_on=repair.repaired_on,
+        published_on=repair.published_on,
+    )
     return Penalty(
         id=strawberry.ID(s.id),
         decision_number=r.decision_number,
@@ -85,13 +96,18 @@ def penalty_type(
         procedure=r.procedure,
         severity=penalty_severity(r, today, serious_listed=serious_listed),
         key_area=r.key_area,
-        publicity=publicity(penalty_publicity(r, today, serious_listed=serious_listed)),
+        publicity=publicity(rules_publicity),
         provenance=provenance(s.provenance),
     )
 
 
-def inspection_type(s: archive.Stored[records.Inspection], today: dt.date) -> Inspection:
+def inspection_type(
+    s: archive.Stored[records.Inspection], today: dt.date, repair: RepairDates = _NO_REPAIR
+) -> Inspection:
     r = s.record
+    rules_publicity = inspection_publicity(
+        r, today, repaired_on=repair.repaired_on, published_on=repair.published_on
+    )
     return Inspection(
         id=strawberry.ID(s.id),
         reference=r.reference,
@@ -102,7 +118,7 @@ def inspection_type(s: archive.Stored[records.Inspection], today: dt.date) -> In
         result_text=r.result_text,
         product=r.product,
         key_area=r.key_area,
-        publicity=publicity(inspection_publicity(r, today)),
+        publicity=publicity(rules_publicity),
         provenance=provenance(s.provenance),
     )
 
@@ -141,9 +157,12 @@ def commitment_type(s: archive.Stored[records.Commitment]) -> Commitment:
 
 def serious_list_decisions(profile: archive.Profile, today: dt.date) -> frozenset[str]:
     """Decision numbers of the penalties behind the enterprise's serious-list entries in force
-    today: such a penalty put the enterprise on that list."""
-    active = profile.active_listings(records.ListKind.SERIOUS_DISHONESTY, today)
-    return frozenset(s.record.basis_number for s in active if s.record.basis_number)
+    today (repairs applied): such a penalty put the enterprise on that list."""
+    return frozenset(
+        s.record.basis_number for s in effective_listings(profile, today)
+        if s.record.kind is records.ListKind.SERIOUS_DISHONESTY and s.record.basis_number
+        and archive.listing_active(s.record, today)
+    )
 
 
 def enterprise_type(
@@ -158,10 +177,14 @@ def enterprise_type(
     reg = profile.registration.record
     serious = serious_list_decisions(profile, today)
     penalties = [
-        penalty_type(s, today, s.record.decision_number in serious) for s in profile.penalties
+        penalty_type(s, today, s.record.decision_number in serious,
+                     repair_dates(profile, s.id, today))
+        for s in profile.penalties
     ]
-    inspections = [inspection_type(s, today) for s in profile.inspections]
-    listings = [listing_type(s, today) for s in profile.listings]
+    inspections = [
+        inspection_type(s, today, repair_dates(profile, s.id, today)) for s in profile.inspections
+    ]
+    listings = [listing_type(s, today) for s in effective_listings(profile, today)]
     return Enterprise(
         uscc=USCC(reg.uscc),
         name=reg.name,

@@ -1,0 +1,71 @@
+"""What repairs do to a profile's records on a day: pure functions the views and verification
+share.
+
+- An approved, unrevoked repair (`Profile.repairs`, the day of the approval) ends a penalty's or
+  inspection result's publicity from that day (state REPAIRED), and removes a list entry from
+  that day (`removed_on`, `removal_reason` = REPAIRED_REASON). A department's entry is not
+  rewritten (谁产生、谁负责): the removal is applied when the profile is read.
+- A repair revoked for fraud no longer applies, and the record's period restarts from the
+  revocation day (`Profile.restarts`; Order 107, Order 44 Art.20): a penalty or inspection
+  result is public again as if published on that day, so its publicity period and the wait
+  before a new repair count from it; a serious-list entry stays at least the list's full term
+  from it. An abnormal-list entry has no term: it is simply in force again.
+- Asked about a day before the revocation, the restart is not applied (the record counts from
+  its own dates then).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from gateway.archive.profile import Profile, Stored
+from gateway.records import Listing, ListKind
+from gateway.rules.publicity import period_end
+
+REPAIRED_REASON = "信用修复（credit repair approved）"
+SERIOUS_TERM_MONTHS = 36
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RepairDates:
+    """The arguments the publicity rules take for one record on one day."""
+
+    repaired_on: dt.date | None
+    published_on: dt.date | None
+
+
+def repair_dates(profile: Profile, record_id: str, on: dt.date) -> RepairDates:
+    """The repair day and the restarted publication day of record `record_id` on `on`."""
+    restart = profile.restarts.get(record_id)
+    if restart is not None and restart > on:
+        restart = None
+    return RepairDates(profile.repairs.get(record_id), restart)
+
+
+def effective_listing(profile: Profile, stored: Stored[Listing], on: dt.date) -> Listing:
+    """The entry as repairs leave it on `on`: removed by a repair, or kept by a restart."""
+    record = stored.record
+    repaired_on = profile.repairs.get(stored.id)
+    if repaired_on is not None and record.removed_on is None:
+        return dataclasses.replace(record, removed_on=repaired_on, removal_reason=REPAIRED_REASON)
+    restart = profile.restarts.get(stored.id)
+    if restart is None or restart > on or record.kind is not ListKind.SERIOUS_DISHONESTY:
+        return record
+    term_end = period_end(restart, SERIOUS_TERM_MONTHS)
+    if record.expires_on is not None and record.expires_on >= term_end:
+        return record
+    return dataclasses.replace(record, expires_on=term_end)
+
+
+def effective_listings(profile: Profile, on: dt.date) -> tuple[Stored[Listing], ...]:
+    """Every entry of the profile as repairs leave it on `on` (the same objects when no repair
+    concerns them)."""
+    if not profile.repairs and not profile.restarts:
+        return profile.listings
+    return tuple(_effective(profile, s, on) for s in profile.listings)
+
+
+def _effective(profile: Profile, stored: Stored[Listing], on: dt.date) -> Stored[Listing]:
+    record = effective_listing(profile, stored, on)
+    return stored if record is stored.record else dataclasses.replace(stored, record=record)

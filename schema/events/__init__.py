@@ -1,0 +1,1 @@
+"""The change feed: creditEvents (pages) and creditChanged (a subscription)."""
