@@ -66,10 +66,13 @@ def _principal(token: VerifiedToken, purpose: str | None) -> Principal:
         raise Unauthenticated("the token's role or scope is not one this gateway knows") from None
     if role is Role.PUBLIC:
         raise Unauthenticated("the token's role is not one a client may have")
+    # Another issuer names its clients as it likes: qualified by the issuer, its ids can never
+    # pass for one of ours (verifications, quotas and audit rows are kept by client id).
+    client_id = token.client_id if token.own else f"{token.issuer}#{token.client_id}"
     return Principal(
         role=role,
         scopes=scopes & ROLE_SCOPES[role],
-        client_id=token.client_id,
+        client_id=client_id,
         subject=token.subject,
         issuer=token.issuer,
         token_id=token.token_id,

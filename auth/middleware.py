@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable
@@ -12,6 +11,10 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.authenticate import Authenticator, BadPurpose, Unauthenticated
+from auth.principal import PUBLIC
+from gateway.middleware import address_of, send_error
+from gateway.ratelimit import RateLimiter, retry_after
+from schema.errors import ErrorCode
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 UNAUTHENTICATED_PATHS = ("/oauth/token", "/.well-known/", "/healthz", "/readyz")
@@ -25,11 +28,16 @@ None where the edge is not started (tests of the schema alone): the context then
 
 class Authenticate:
     """Pure ASGI middleware: sets scope state `request_id` and `principal`, or answers 401
-    (bad credential, with WWW-Authenticate) or 400 (bad X-Purpose) itself."""
+    (bad credential, with WWW-Authenticate) or 400 (bad X-Purpose) itself. A refused request
+    counts against its address's quota (429 once it is used up), so forged tokens cannot be
+    tried without limit."""
 
-    def __init__(self, app: ASGIApp, authenticator_of: AuthenticatorOf) -> None:
+    def __init__(
+        self, app: ASGIApp, authenticator_of: AuthenticatorOf, limiter: RateLimiter | None = None
+    ) -> None:
         self.app = app
         self.authenticator_of = authenticator_of
+        self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,12 +53,24 @@ class Authenticate:
             try:
                 state["principal"] = await authenticator.principal(headers)
             except Unauthenticated as exc:
-                await _refuse(send, 401, "UNAUTHENTICATED", str(exc), _challenge(str(exc)))
+                await self._refuse(scope, send, 401, ErrorCode.UNAUTHENTICATED, str(exc))
                 return
             except BadPurpose as exc:
-                await _refuse(send, 400, "BAD_USER_INPUT", str(exc), {})
+                await self._refuse(scope, send, 400, ErrorCode.BAD_USER_INPUT, str(exc))
                 return
         await self.app(scope, receive, send)
+
+    async def _refuse(
+        self, scope: Scope, send: Send, status: int, code: ErrorCode, message: str
+    ) -> None:
+        wait = None if self.limiter is None else await self.limiter.hit(PUBLIC, address_of(scope))
+        if wait is not None:
+            seconds = retry_after(wait)
+            await send_error(send, 429, f"too many requests; retry in {seconds} s",
+                             ErrorCode.RATE_LIMITED, [("Retry-After", str(seconds))])
+            return
+        headers = _challenge(message) if status == 401 else []
+        await send_error(send, status, message, code, headers)
 
 
 def _request_id(given: str | None) -> str:
@@ -67,22 +87,6 @@ def _with_request_id(send: Send, request_id: str) -> Send:
     return sending
 
 
-def _challenge(reason: str) -> dict[str, str]:
+def _challenge(reason: str) -> list[tuple[str, str]]:
     quoted = reason.replace("\\", "").replace('"', "'")
-    return {"www-authenticate": f'Bearer error="invalid_token", error_description="{quoted}"'}
-
-
-async def _refuse(
-    send: Send, status: int, code: str, message: str, headers: dict[str, str]
-) -> None:
-    body = json.dumps(
-        {"errors": [{"message": message, "extensions": {"code": code}}]}, ensure_ascii=False
-    ).encode()
-    raw = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"cache-control", b"no-store"),
-        *((k.encode(), v.encode("latin-1", "replace")) for k, v in headers.items()),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+    return [("WWW-Authenticate", f'Bearer error="invalid_token", error_description="{quoted}"')]

@@ -63,7 +63,7 @@ def _middleware(
         access = services_of(scope).access
         return None if access is None else access.authenticator
 
-    auth = Middleware(Authenticate, authenticator_of=authenticator_of)
+    auth = Middleware(Authenticate, authenticator_of=authenticator_of, limiter=limiter)
     return edge_middleware(settings, limiter, auth=auth)
 
 

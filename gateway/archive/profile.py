@@ -156,7 +156,7 @@ async def load_profiles(
     for row in rows:
         profile = _build_profile(row["key_areas"], row["records"])
         if profile is not None:
-            profiles[row["uscc"]] = _with_repairs(profile, row["repairs"])
+            profiles[row["uscc"]] = with_repairs(profile, row["repairs"])
     return profiles
 
 
@@ -167,7 +167,7 @@ def _build_profile(key_areas: list[str] | None, records_json: str | None) -> Pro
     return assemble_profile(key_areas, [_stored(item) for item in json.loads(records_json)])
 
 
-def _with_repairs(profile: Profile, repairs_json: str | None) -> Profile:
+def with_repairs(profile: Profile, repairs_json: str | None) -> Profile:
     """The profile with its repairs: approved ones stand, revoked ones restart a period."""
     if repairs_json is None:
         return profile

@@ -165,11 +165,15 @@ def _conditions(
 
 
 def _listed(kind: str, today: str) -> str:
-    """An active entry of list `kind`: not removed and not expired (see listing_active)."""
+    """An entry of list `kind` in force today: listed by then, not removed, not expired, not
+    lifted by an approved credit repair (see listing_active and gateway.repair)."""
     return (
         "EXISTS (SELECT 1 FROM records l WHERE l.uscc = e.uscc AND l.kind = 'LISTING'"  # noqa: S608
         f" AND l.payload->>'kind' = {kind} AND l.payload->>'removed_on' IS NULL"
-        f" AND (l.payload->>'expires_on' IS NULL OR (l.payload->>'expires_on')::date > {today}))"
+        f" AND (l.payload->>'listed_on')::date <= {today}"
+        f" AND (l.payload->>'expires_on' IS NULL OR (l.payload->>'expires_on')::date > {today})"
+        " AND NOT EXISTS (SELECT 1 FROM credit_repairs c WHERE c.target_pk = l.id"
+        f" AND c.status = 'APPROVED' AND c.decided_on <= {today}))"
     )
 
 

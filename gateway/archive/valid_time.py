@@ -19,17 +19,27 @@ from collections.abc import Sequence
 from typing import Any
 
 from gateway.archive import Queryable
-from gateway.archive.profile import Profile, Stored, assemble_profile, stored_record
+from gateway.archive.profile import (
+    Profile,
+    Stored,
+    assemble_profile,
+    stored_record,
+    with_repairs,
+)
 from gateway.records import Record, RecordKind
 from gateway.rules.calendar import local_date
 
 # Every version of every record that ever belonged to the codes, oldest first per record:
 # [id, kind, source, department, record_id, source_updated_at, received_at, payload, uscc].
+# With them, every credit repair of the code known now (the rules judge by its dates).
 _VERSIONS = """
 SELECT v.uscc,
        json_agg(json_build_array(r.id::text, r.kind, r.source, r.department, r.record_id,
                                  v.source_updated_at, v.received_at, v.payload, v.uscc)
-                ORDER BY v.record_pk, v.version)::text AS versions
+                ORDER BY v.record_pk, v.version)::text AS versions,
+       (SELECT json_agg(json_build_array(c.target_pk::text, c.decided_on, c.revoked_on))
+        FROM credit_repairs c
+        WHERE c.uscc = v.uscc AND c.status IN ('APPROVED', 'REVOKED'))::text AS repairs
 FROM record_versions v JOIN records r ON r.id = v.record_pk
 WHERE v.uscc = ANY($1::text[])
 GROUP BY v.uscc
@@ -49,7 +59,7 @@ async def load_profiles_valid_at(
         chosen = _holding_at(json.loads(row["versions"]), at)
         profile = assemble_profile((), chosen)
         if profile is not None:
-            found[row["uscc"]] = profile
+            found[row["uscc"]] = with_repairs(profile, row["repairs"])
     return found
 
 

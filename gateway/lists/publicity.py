@@ -79,7 +79,9 @@ _IN_FORCE = f"""
 r.kind = 'LISTING' AND r.payload->>'kind' = $1::text AND {_LISTED_ON} <= $2::text
 AND (r.payload->>'removed_on' IS NULL OR (r.payload->>'removed_on') COLLATE "C" > $2::text)
 AND (r.payload->>'expires_on' IS NULL OR (r.payload->>'expires_on') COLLATE "C" > $2::text)
-"""
+AND NOT EXISTS (SELECT 1 FROM credit_repairs c WHERE c.target_pk = r.id
+                AND c.status = 'APPROVED' AND c.decided_on <= $2::text::date)
+"""  # noqa: S608 (built from constants; values are parameters)
 
 # $3, $4: the division range.
 _IN_DIVISION = """

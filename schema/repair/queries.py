@@ -6,12 +6,13 @@ from typing import Annotated
 
 import strawberry
 
-from auth.roles import Role, Scope
+from auth.roles import Scope
 from gateway.repair import store
 from gateway.repair.model import RepairRefused, RepairStatus
 from schema.context import Info
-from schema.errors import BadUserInputError, ForbiddenError
+from schema.errors import BadUserInputError
 from schema.pagination import PageInfo
+from schema.permissions import require
 from schema.repair.mutations import note_repair_access
 from schema.repair.types import CreditRepairConnection, CreditRepairEdge, credit_repair
 from schema.scalars import USCC
@@ -20,9 +21,7 @@ DEFAULT_FIRST = 20
 
 
 def _may_list(info: Info) -> None:
-    principal = info.context.principal
-    if not (principal.has(Scope.REPAIR_WRITE) or principal.role is Role.SUPERVISOR):
-        raise ForbiddenError(f"needs the {Scope.REPAIR_WRITE.value} scope")
+    require(info, Scope.REPAIR_WRITE)
 
 
 async def resolve_credit_repairs(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import strawberry
 
-from auth.roles import Role, Scope
+from auth.roles import Scope
 from gateway.rules.verification import Purpose
 from gateway.verification.model import Verification
 from gateway.verification.service import MAX_BATCH, VerificationError, Verifier
@@ -67,6 +67,7 @@ async def resolve_verify_credit(
     purpose: Annotated[Purpose, PURPOSE],
     as_of: Annotated[dt.datetime | None, AS_OF] = None,
 ) -> CreditVerification:
+    require(info, Scope.CREDIT_VERIFY)  # before any work on the caller's behalf
     refresher = info.context.services.refresher
     if refresher is not None and as_of is None:
         with translated_errors():  # bring the code's sources up to date first, within bounds
@@ -102,7 +103,7 @@ async def resolve_verification(
     found = await load_verification(info.context.services.pool, key)
     principal = info.context.principal
     if found is None or not (
-        principal.role is Role.SUPERVISOR
+        principal.has(Scope.AUDIT_READ)
         or (principal.client_id is not None and principal.client_id == found.issued_to)
     ):
         return None
@@ -126,5 +127,5 @@ class VerificationQuery:
     verification: CreditVerification | None = strawberry.field(
         resolver=resolve_verification,
         description="A verification issued earlier, visible to the client it was issued to and "
-        "to supervisors.",
+        "to supervisors (those who may read the audit trail).",
     )

@@ -76,7 +76,7 @@ async def test_a_configured_issuers_token_gets_its_role_and_no_more(
     row = await clean_archive.fetchrow(
         "SELECT client_id, role, purpose FROM audit_log WHERE $1 = ANY(usccs) "
         "ORDER BY seq DESC LIMIT 1", USCC)
-    assert dict(row) == {"client_id": "gd-market-access", "role": "market_access",
+    assert dict(row) == {"client_id": f"{PROVINCE}#gd-market-access", "role": "market_access",
                          "purpose": "企业变更登记审查"}
 
     stranger = ECKey.generate_key("P-256", parameters={"kid": "gd-2026"})
