@@ -3,7 +3,7 @@ written (durably) before the response goes out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -28,10 +28,26 @@ class RecordOperation(SchemaExtension):
         yield
 
 
+def note_access(context: Context, usccs: Iterable[str], group: str) -> None:
+    """Note for the request's audit row the enterprises concerned and the group of data
+    returned or decided about (nothing when there are no codes)."""
+    codes = set(usccs)
+    if codes:
+        context.touched.update(codes)
+        context.field_groups.add(group)
+
+
 def audit_entry(context: Context) -> AuditEntry | None:
     """The row for this request, or None when it touched no enterprise data."""
     if not context.touched and not context.verdicts:
         return None
+    return entry_for(context, context.touched, context.field_groups, context.operation_name)
+
+
+def entry_for(
+    context: Context, usccs: Iterable[str], groups: Iterable[str], operation: str | None
+) -> AuditEntry:
+    """An audit row of the caller of `context` for these codes and groups."""
     principal = context.principal
     client = context.request.client
     return AuditEntry(
@@ -39,9 +55,9 @@ def audit_entry(context: Context) -> AuditEntry | None:
         client_id=principal.client_id,
         role=principal.role.value,
         purpose=principal.purpose,
-        operation=context.operation_name,
-        usccs=tuple(sorted(context.touched)),
-        field_groups=tuple(sorted(context.field_groups)),
+        operation=operation,
+        usccs=tuple(sorted(set(usccs))),
+        field_groups=tuple(sorted(set(groups))),
         verdicts=tuple(context.verdicts),
         request_id=context.request_id,
         client_address=None if client is None else client.host,

@@ -8,9 +8,10 @@ import strawberry
 
 from gateway.events.cursor import START, InvalidCursor, Position, parse_cursor
 from gateway.events.feed import MAX_FIRST, InvalidRead, read_events
+from schema.auditing import note_access
 from schema.context import Info
 from schema.errors import BadUserInputError
-from schema.events.access import check_feed_access, note_events
+from schema.events.access import FIELD_GROUP, check_feed_access
 from schema.events.types import CreditEventConnection
 from schema.scalars import USCC
 
@@ -50,7 +51,7 @@ async def resolve_credit_events(
         )
     except InvalidRead as e:
         raise BadUserInputError(str(e)) from None
-    note_events(info.context, (event.uscc for event in page.events))
+    note_access(info.context, (event.uscc for event in page.events), FIELD_GROUP)
     return CreditEventConnection.of(page)
 
 

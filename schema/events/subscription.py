@@ -12,10 +12,10 @@ from gateway.audit.entry import AuditError
 from gateway.events.cursor import Position
 from gateway.events.feed import MAX_USCCS, CreditEvent, horizon
 from gateway.events.follow import follow
-from schema.auditing import AUDIT_FAILED
+from schema.auditing import AUDIT_FAILED, entry_for
 from schema.context import Context, Info
 from schema.errors import BadUserInputError, ErrorCode, GatewayError
-from schema.events.access import check_feed_access, delivery_entry
+from schema.events.access import FIELD_GROUP, check_feed_access
 from schema.events.queries import position_after
 from schema.events.socket import SocketContext, authenticate
 from schema.events.types import CreditEvent as CreditEventType
@@ -51,7 +51,9 @@ async def _audit(context: Context, events: Sequence[CreditEvent]) -> None:
     if writer is None:
         return
     try:
-        await writer.append(delivery_entry(context, (e.uscc for e in events), OPERATION))
+        entry = entry_for(context, (e.uscc for e in events), [FIELD_GROUP],
+                          context.operation_name or OPERATION)
+        await writer.append(entry)
     except AuditError:
         raise GraphQLError(
             AUDIT_FAILED,

@@ -18,11 +18,12 @@ from gateway.lists.decisions import DecisionRefused
 from gateway.lists.grounds import AbnormalGround, RevocationGround
 from gateway.lists.service import ListDecisions
 from gateway.records import Listing as ListingRecord
+from schema.auditing import note_access
 from schema.context import Info
 from schema.enterprise.mapping import listing_type
 from schema.enterprise.types import Listing
 from schema.errors import BadUserInputError
-from schema.lists.access import DECISION_GROUP, note_lists_access
+from schema.lists.access import DECISION_GROUP
 from schema.permissions import require
 from schema.scalars import USCC
 
@@ -52,7 +53,7 @@ async def _entry_enterprise(info: Info, decisions: ListDecisions, listing_id: st
     """Note the entry's enterprise for the audit row before deciding."""
     with _refusals():
         uscc = await decisions.enterprise_of(listing_id)
-    note_lists_access(info, [uscc], DECISION_GROUP)
+    note_access(info.context, [uscc], DECISION_GROUP)
 
 
 async def resolve_list_abnormal(
@@ -68,7 +69,7 @@ async def resolve_list_abnormal(
     ],
 ) -> Listing:
     decisions = _decisions(info)
-    note_lists_access(info, [uscc], DECISION_GROUP)
+    note_access(info.context, [uscc], DECISION_GROUP)
     with _refusals():
         stored = await decisions.list_abnormal(
             uscc, ground, decided_on, decision_number, info.context.today
@@ -123,7 +124,7 @@ async def resolve_list_serious(
     ] = None,
 ) -> Listing:
     decisions = _decisions(info)
-    note_lists_access(info, [uscc], DECISION_GROUP)
+    note_access(info.context, [uscc], DECISION_GROUP)
     with _refusals():
         stored = await decisions.list_serious(
             uscc, penalty_id, decided_on, decision_number, reason,

@@ -9,11 +9,12 @@ import strawberry
 
 from gateway.lists.publicity import PublicityQuery, publicity_page
 from gateway.records import ListKind
+from schema.auditing import note_access
 from schema.context import Info
 from schema.enterprise.access import caller_view
 from schema.enterprise.mapping import listing_type
 from schema.errors import ForbiddenError, translated_errors
-from schema.lists.access import READ_GROUP, note_lists_access
+from schema.lists.access import READ_GROUP
 from schema.lists.types import ListingConnection, ListingEdge
 from schema.pagination import PageInfo
 
@@ -73,7 +74,7 @@ async def resolve_listings(
         ListingEdge(cursor=e.cursor, node=listing_type(e.stored, context.today))
         for e in page.entries
     ]
-    note_lists_access(info, [e.stored.record.uscc for e in page.entries], READ_GROUP)
+    note_access(info.context, [e.stored.record.uscc for e in page.entries], READ_GROUP)
     page_info = PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)
     return ListingConnection(edges=edges, page_info=page_info, query=query)
 

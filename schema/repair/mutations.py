@@ -15,6 +15,7 @@ from auth.roles import Scope
 from gateway.clock import utcnow
 from gateway.repair.model import Repair, RepairOutcome, RepairRefused
 from gateway.repair.service import CreditRepairs
+from schema.auditing import note_access
 from schema.context import Info
 from schema.errors import BadUserInputError
 from schema.permissions import require
@@ -24,13 +25,6 @@ from schema.scalars import USCC
 REPAIR_GROUP = "creditRepairs"
 """Group of the audit row when repair applications were read or a step was asked for."""
 _ID = "The application's id (CreditRepair.id)."
-
-
-def note_repair_access(info: Info, usccs: list[str]) -> None:
-    """Note for the audit row the enterprises concerned and the group of data."""
-    if usccs:
-        info.context.touched.update(usccs)
-        info.context.field_groups.add(REPAIR_GROUP)
 
 
 def _repairs(info: Info) -> CreditRepairs:
@@ -55,7 +49,7 @@ def _refusals() -> Iterator[None]:
 async def _noted(info: Info, repairs: CreditRepairs, repair_id: str) -> None:
     with _refusals():
         uscc = await repairs.enterprise_of(repair_id)
-    note_repair_access(info, [uscc])
+    note_access(info.context, [uscc], REPAIR_GROUP)
 
 
 def _taken(info: Info, repair: Repair) -> CreditRepair:
@@ -79,7 +73,7 @@ async def resolve_apply(
     ],
 ) -> CreditRepair:
     repairs = _repairs(info)
-    note_repair_access(info, [uscc])
+    note_access(info.context, [uscc], REPAIR_GROUP)
     with _refusals():
         repair = await repairs.apply(uscc, target_id, commitment_text, proof_refs,
                                      by=_caller(info), now=utcnow())

@@ -9,11 +9,12 @@ import strawberry
 from auth.roles import Scope
 from gateway.repair import store
 from gateway.repair.model import RepairRefused, RepairStatus
+from schema.auditing import note_access
 from schema.context import Info
 from schema.errors import BadUserInputError
 from schema.pagination import PageInfo
 from schema.permissions import require
-from schema.repair.mutations import note_repair_access
+from schema.repair.mutations import REPAIR_GROUP
 from schema.repair.types import CreditRepairConnection, CreditRepairEdge, credit_repair
 from schema.scalars import USCC
 
@@ -53,7 +54,7 @@ async def resolve_credit_repairs(
         )
     except RepairRefused as e:
         raise BadUserInputError(str(e)) from None
-    note_repair_access(info, [r.uscc for r in page.repairs])
+    note_access(info.context, [r.uscc for r in page.repairs], REPAIR_GROUP)
     edges = [CreditRepairEdge(cursor=store.encode_cursor(r), node=credit_repair(r, today))
              for r in page.repairs]
     return CreditRepairConnection(

@@ -14,6 +14,7 @@ from gateway.rules.verification import Purpose
 from gateway.verification.model import Verification
 from gateway.verification.service import MAX_BATCH, VerificationError, Verifier
 from gateway.verification.store import load_verification
+from schema.auditing import note_access
 from schema.context import Info
 from schema.errors import BadUserInputError, translated_errors
 from schema.permissions import require
@@ -52,8 +53,7 @@ async def _verify(
 def _note(info: Info, issued: Sequence[Verification]) -> None:
     """What the audit row records: codes, and each verdict with its verification id."""
     context = info.context
-    context.touched.update(v.uscc for v in issued)
-    context.field_groups.add("verification")
+    note_access(context, (v.uscc for v in issued), "verification")
     seen = set()
     for v in issued:
         if v.id not in seen:
@@ -107,8 +107,7 @@ async def resolve_verification(
         or (principal.client_id is not None and principal.client_id == found.issued_to)
     ):
         return None
-    info.context.touched.add(found.uscc)
-    info.context.field_groups.add("verification")
+    note_access(info.context, [found.uscc], "verification")
     return CreditVerification.of(found)
 
 
