@@ -61,6 +61,27 @@ async def get_token(url: str, credentials: Credentials, **form: str) -> str:
     return token
 
 
+async def bearer(
+    gateway: Gateway, pool: asyncpg.Pool[Any], role: Role, purpose: str | None = None
+) -> dict[str, str]:
+    """Headers of a new client of `role`: its token, and `purpose` when given."""
+    token = await get_token(gateway.url, await new_client(pool, role))
+    headers = {"authorization": f"Bearer {token}"}
+    return headers if purpose is None else {**headers, "x-purpose": purpose}
+
+
+async def post(
+    gateway: Gateway, query: str, variables: dict[str, Any], headers: dict[str, str]
+) -> dict[str, Any]:
+    """POST a GraphQL request that must be answered 200; its body."""
+    async with httpx.AsyncClient(base_url=gateway.url) as http:
+        response = await http.post("/graphql", json={"query": query, "variables": variables},
+                                   headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 def claims_of(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
     decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

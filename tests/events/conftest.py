@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 import pytest
 
-from gateway.settings import Settings
-from tests.auth.conftest import Gateway
-from tests.schema.conftest import serve_gateway
+from tests.auth.conftest import gateway  # noqa: F401 (the fixture, shared)
 
 
 @pytest.fixture
@@ -20,17 +17,3 @@ async def feed_pool(clean_archive: asyncpg.Pool[Any]) -> asyncpg.Pool[Any]:
     return clean_archive
 
 
-@pytest.fixture(scope="module")
-def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    """The gateway with access control and audit on, on a loopback port."""
-    env = {
-        "DATABASE_URL": database_url,
-        "GATEWAY_SYNC": "false",
-        "GATEWAY_DATA_DIR": str(tmp_path_factory.mktemp("events-gateway")),
-        "GATEWAY_ISSUER": "http://127.0.0.1",
-        "GATEWAY_RATE_LIMIT_CLIENT": "100000/minute",
-        "GATEWAY_RATE_LIMIT_ADDRESS": "100000/minute",
-    }
-    settings = Settings.from_env(env)
-    for url in serve_gateway(settings):
-        yield Gateway(url, settings)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
 from auth.roles import Role
 from tests.archive.rows import code, put_record, registration
-from tests.auth.conftest import Gateway, get_token, new_client
+from tests.auth.conftest import Gateway, bearer, post
 from tests.events.support import settled
 from tests.lists.support import LIST_ABNORMAL, TODAY
 
@@ -24,20 +23,8 @@ query Events($after: String, $first: Int, $usccs: [USCC!]) {
 PURPOSE = {"x-purpose": "partner agency supervision"}
 
 
-async def post(
-    gateway: Gateway, query: str, variables: dict[str, Any], headers: dict[str, str]
-) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=gateway.url) as http:
-        response = await http.post("/graphql", json={"query": query, "variables": variables},
-                                   headers=headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
-async def bearer(gateway: Gateway, pool: asyncpg.Pool[Any], role: Role) -> dict[str, str]:
-    token = await get_token(gateway.url, await new_client(pool, role))
-    return {"authorization": f"Bearer {token}"}
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -12,9 +11,8 @@ import httpx
 import pytest
 
 from auth.roles import Role
-from gateway.settings import Settings
 from tests.archive.rows import penalty, put_record
-from tests.auth.conftest import Gateway, get_token, new_client
+from tests.auth.conftest import Gateway, bearer, post
 from tests.lists.support import (
     DAY,
     LIST_ABNORMAL,
@@ -27,7 +25,6 @@ from tests.lists.support import (
     archive_state,
     enterprise,
 )
-from tests.schema.conftest import serve_gateway
 
 PUBLICITY = """
 query Publicity($on: Date) { listings(kind: ABNORMAL_OPERATIONS, activeOn: $on) {
@@ -35,35 +32,10 @@ query Publicity($on: Date) { listings(kind: ABNORMAL_OPERATIONS, activeOn: $on) 
 """
 
 
-@pytest.fixture(scope="module")
-def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    env = {
-        "DATABASE_URL": database_url,
-        "GATEWAY_SYNC": "false",
-        "GATEWAY_DATA_DIR": str(tmp_path_factory.mktemp("lists-gateway")),
-        "GATEWAY_ISSUER": "http://127.0.0.1",
-        "GATEWAY_RATE_LIMIT_CLIENT": "100000/minute",
-        "GATEWAY_RATE_LIMIT_ADDRESS": "100000/minute",
-    }
-    settings = Settings.from_env(env)
-    for url in serve_gateway(settings):
-        yield Gateway(url, settings)
 
 
-async def _post(
-    gateway: Gateway, query: str, variables: dict[str, Any], headers: dict[str, str]
-) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=gateway.url) as http:
-        response = await http.post("/graphql", json={"query": query, "variables": variables},
-                                   headers=headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
-async def _bearer(gateway: Gateway, pool: asyncpg.Pool[Any], role: Role) -> dict[str, str]:
-    token = await get_token(gateway.url, await new_client(pool, role))
-    return {"authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -94,11 +66,11 @@ async def test_decisions_need_lists_write(
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str], role: Role | None
 ) -> None:
     pool, uscc, penalty_id = seeded
-    headers = {} if role is None else await _bearer(gateway, pool, role)
+    headers = {} if role is None else await bearer(gateway, pool, role)
     headers["x-purpose"] = "test"
     before = await archive_state(pool)
     for document, variables in _decisions(uscc, penalty_id):
-        body = await _post(gateway, document, variables, headers)
+        body = await post(gateway, document, variables, headers)
         assert body["data"] is None
         assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
         assert "lists:write" in body["errors"][0]["message"]
@@ -109,37 +81,37 @@ async def test_a_supervisor_decides_audited_and_the_public_sees_it_at_once(
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str]
 ) -> None:
     pool, uscc, penalty_id = seeded
-    supervisor = await _bearer(gateway, pool, Role.SUPERVISOR)
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR)
     document, variables = _decisions(uscc, penalty_id)[0]
-    body = await _post(gateway, document, variables, supervisor)
+    body = await post(gateway, document, variables, supervisor)
     entry_id = body["data"]["listAbnormal"]["id"]
     audit = await pool.fetchrow(
         "SELECT role, usccs, field_groups, operation FROM audit_log "
         "WHERE operation = 'ListAbnormal' ORDER BY seq DESC LIMIT 1")
     assert audit is not None and audit["role"] == "supervisor"
     assert list(audit["usccs"]) == [uscc] and list(audit["field_groups"]) == ["listDecisions"]
-    public = await _post(gateway, PROFILE_LISTINGS, {"uscc": uscc}, {})
+    public = await post(gateway, PROFILE_LISTINGS, {"uscc": uscc}, {})
     assert public["data"]["enterprise"]["listings"] == [
         {"id": entry_id, "kind": "ABNORMAL_OPERATIONS", "active": True, "removedOn": None}]
-    publicity = await _post(gateway, PUBLICITY, {}, {})
+    publicity = await post(gateway, PUBLICITY, {}, {})
     assert publicity["data"]["listings"] == {
         "edges": [{"node": {"id": entry_id, "uscc": uscc}}], "totalCount": 1}
     removal = {"id": entry_id, "on": TODAY.isoformat(), "reason": "已补报"}
-    body = await _post(gateway, REMOVE_ABNORMAL, removal, supervisor)
+    body = await post(gateway, REMOVE_ABNORMAL, removal, supervisor)
     assert body["data"]["removeAbnormal"]["active"] is False
-    public = await _post(gateway, PROFILE_LISTINGS, {"uscc": uscc}, {})
+    public = await post(gateway, PROFILE_LISTINGS, {"uscc": uscc}, {})
     assert public["data"]["enterprise"]["listings"] == []
-    assert (await _post(gateway, PUBLICITY, {}, {}))["data"]["listings"]["totalCount"] == 0
+    assert (await post(gateway, PUBLICITY, {}, {}))["data"]["listings"]["totalCount"] == 0
 
 
 async def test_a_refused_decision_is_audited_too(
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str]
 ) -> None:
     pool, uscc, _ = seeded
-    supervisor = await _bearer(gateway, pool, Role.SUPERVISOR)
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR)
     variables = {"uscc": uscc, "ground": "ANNUAL_REPORT_NOT_FILED",
                  "on": (TODAY + DAY).isoformat(), "number": "x"}
-    body = await _post(gateway, LIST_ABNORMAL, variables, supervisor)
+    body = await post(gateway, LIST_ABNORMAL, variables, supervisor)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     usccs = await pool.fetchval(
         "SELECT usccs FROM audit_log WHERE operation = 'ListAbnormal' ORDER BY seq DESC LIMIT 1")
@@ -150,20 +122,20 @@ async def test_the_publicity_is_public_but_a_past_day_needs_the_full_view(
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str]
 ) -> None:
     pool, uscc, penalty_id = seeded
-    supervisor = await _bearer(gateway, pool, Role.SUPERVISOR)
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR)
     document, variables = _decisions(uscc, penalty_id)[0]
-    await _post(gateway, document, variables, supervisor)
+    await post(gateway, document, variables, supervisor)
     yesterday = {"on": (TODAY - DAY).isoformat()}
-    public = await _post(gateway, PUBLICITY, yesterday, {})
+    public = await post(gateway, PUBLICITY, yesterday, {})
     assert public["data"] is None
     assert public["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    tomorrow = await _post(gateway, PUBLICITY, {"on": (TODAY + DAY).isoformat()}, {})
+    tomorrow = await post(gateway, PUBLICITY, {"on": (TODAY + DAY).isoformat()}, {})
     assert tomorrow["data"]["listings"]["totalCount"] == 1
-    partner = await _bearer(gateway, pool, Role.PARTNER)
+    partner = await bearer(gateway, pool, Role.PARTNER)
     purpose = {"x-purpose": quote("汕头市政府采购供应商资格审查")}
-    answer = await _post(gateway, PUBLICITY, yesterday, partner | purpose)
+    answer = await post(gateway, PUBLICITY, yesterday, partner | purpose)
     assert answer["data"]["listings"] == {"edges": [], "totalCount": 0}
-    without_purpose = await _post(gateway, PUBLICITY, yesterday, partner)
+    without_purpose = await post(gateway, PUBLICITY, yesterday, partner)
     assert without_purpose["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     audit = await pool.fetchrow(
         "SELECT role, usccs, field_groups FROM audit_log WHERE operation = 'Publicity' "
@@ -176,7 +148,7 @@ async def test_a_decision_over_get_is_refused_before_anything_runs(
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str]
 ) -> None:
     pool, uscc, penalty_id = seeded
-    supervisor = await _bearer(gateway, pool, Role.SUPERVISOR)
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR)
     document, variables = _decisions(uscc, penalty_id)[0]
     before = await archive_state(pool)
     async with httpx.AsyncClient(base_url=gateway.url) as http:

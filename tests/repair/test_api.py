@@ -4,22 +4,18 @@ refusals that write nothing, and the public view changing at the approval."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 
 from auth.roles import Role
 from gateway.clock import utcnow
 from gateway.repair.service import CreditRepairs
-from gateway.settings import Settings
 from tests.archive.rows import penalty, put_record
-from tests.auth.conftest import Gateway, get_token, new_client
+from tests.auth.conftest import Gateway, bearer, post
 from tests.lists.support import DAY, TODAY, enterprise
-from tests.schema.conftest import serve_gateway
 
 REPAIR = (
     "id uscc targetId targetKind status acceptDue decideDue complex updateDue decidedBy "
@@ -50,35 +46,10 @@ query($uscc: USCC!) { enterprise(uscc: $uscc) {
 """
 
 
-@pytest.fixture(scope="module")
-def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    env = {
-        "DATABASE_URL": database_url,
-        "GATEWAY_SYNC": "false",
-        "GATEWAY_DATA_DIR": str(tmp_path_factory.mktemp("repair-gateway")),
-        "GATEWAY_ISSUER": "http://127.0.0.1",
-        "GATEWAY_RATE_LIMIT_CLIENT": "100000/minute",
-        "GATEWAY_RATE_LIMIT_ADDRESS": "100000/minute",
-    }
-    settings = Settings.from_env(env)
-    for url in serve_gateway(settings):
-        yield Gateway(url, settings)
 
 
-async def _post(
-    gateway: Gateway, query: str, variables: dict[str, Any], headers: dict[str, str]
-) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=gateway.url) as http:
-        response = await http.post("/graphql", json={"query": query, "variables": variables},
-                                   headers=headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
-async def _bearer(gateway: Gateway, pool: asyncpg.Pool[Any], role: Role) -> dict[str, str]:
-    token = await get_token(gateway.url, await new_client(pool, role))
-    return {"authorization": f"Bearer {token}", "x-purpose": "test"}
 
 
 def _general(uscc: str, number: str, on: dt.date, **fields: Any) -> Any:
@@ -124,7 +95,7 @@ async def _count(pool: asyncpg.Pool[Any]) -> int:
 
 
 async def _public_penalties(gateway: Gateway, uscc: str) -> list[str]:
-    body = await _post(gateway, PENALTIES, {"uscc": uscc}, {})
+    body = await post(gateway, PENALTIES, {"uscc": uscc}, {})
     return [p["id"] for p in _data(body, "enterprise")["penalties"]]
 
 
@@ -132,41 +103,41 @@ async def test_an_approval_hides_the_penalty_from_the_public_at_once_and_fraud_r
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str, str]
 ) -> None:
     pool, uscc, general, _ = seeded
-    supervisor = await _bearer(gateway, pool, Role.SUPERVISOR)
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR, 'test')
     assert general in await _public_penalties(gateway, uscc)
-    applied = _data(await _post(gateway, APPLY, _apply(uscc, general), supervisor),
+    applied = _data(await post(gateway, APPLY, _apply(uscc, general), supervisor),
                     "applyCreditRepair")
     assert applied["status"] == "APPLIED" and applied["targetKind"] == "PENALTY"
     assert applied["acceptDue"] > TODAY.isoformat() and applied["overdue"] is False
     repair_id = applied["id"]
-    accepted = _data(await _post(gateway, ACCEPT, {"id": repair_id}, supervisor),
+    accepted = _data(await post(gateway, ACCEPT, {"id": repair_id}, supervisor),
                      "acceptCreditRepair")
     assert accepted["status"] == "ACCEPTED" and accepted["decideDue"] > applied["acceptDue"]
-    extended = _data(await _post(gateway, DECIDE, {"id": repair_id, "outcome": "EXTEND",
+    extended = _data(await post(gateway, DECIDE, {"id": repair_id, "outcome": "EXTEND",
                                                    "reason": "需核查"}, supervisor),
                      "decideCreditRepair")
     assert extended["complex"] is True and extended["decideDue"] > accepted["decideDue"]
-    _refused(await _post(gateway, DECIDE, {"id": repair_id, "outcome": "EXTEND",
+    _refused(await post(gateway, DECIDE, {"id": repair_id, "outcome": "EXTEND",
                                            "reason": "再次"}, supervisor), "already marked")
     assert general in await _public_penalties(gateway, uscc)
-    approved = _data(await _post(gateway, DECIDE, {"id": repair_id, "outcome": "APPROVE",
+    approved = _data(await post(gateway, DECIDE, {"id": repair_id, "outcome": "APPROVE",
                                                    "reason": "符合条件"}, supervisor),
                      "decideCreditRepair")
     assert approved["status"] == "APPROVED" and approved["updateDue"] > TODAY.isoformat()
     assert approved["decidedBy"]
     assert general not in await _public_penalties(gateway, uscc)
-    full = await _post(gateway, PENALTIES, {"uscc": uscc}, supervisor)
+    full = await post(gateway, PENALTIES, {"uscc": uscc}, supervisor)
     [seen] = [p for p in _data(full, "enterprise")["penalties"] if p["id"] == general]
     assert seen["publicity"]["state"] == "REPAIRED"
     assert seen["publicity"]["publicUntil"] == TODAY.isoformat()
-    revoked = _data(await _post(gateway, REVOKE, {"id": repair_id, "reason": "提供虚假材料"},
+    revoked = _data(await post(gateway, REVOKE, {"id": repair_id, "reason": "提供虚假材料"},
                                 supervisor), "revokeCreditRepair")
     assert revoked["status"] == "REVOKED" and revoked["refusalPublicUntil"] is not None
     assert general in await _public_penalties(gateway, uscc)
-    full = await _post(gateway, PENALTIES, {"uscc": uscc}, supervisor)
+    full = await post(gateway, PENALTIES, {"uscc": uscc}, supervisor)
     [seen] = [p for p in _data(full, "enterprise")["penalties"] if p["id"] == general]
     assert seen["publicity"]["publishedOn"] == TODAY.isoformat()
-    _refused(await _post(gateway, APPLY, _apply(uscc, general), supervisor),
+    _refused(await post(gateway, APPLY, _apply(uscc, general), supervisor),
              "revoked for fraud")
 
 
@@ -174,8 +145,8 @@ async def test_refusals_write_nothing_and_are_audited(
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str, str]
 ) -> None:
     pool, uscc, general, minor = seeded
-    supervisor = await _bearer(gateway, pool, Role.SUPERVISOR)
-    _refused(await _post(gateway, APPLY, _apply(uscc, minor), supervisor), "not needed")
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR, 'test')
+    _refused(await post(gateway, APPLY, _apply(uscc, minor), supervisor), "not needed")
     bad_inputs = [
         (_apply(uscc, general) | {"text": "  "}, "commitmentText"),
         (_apply(uscc, general) | {"proofs": []}, "proofRefs"),
@@ -183,12 +154,12 @@ async def test_refusals_write_nothing_and_are_audited(
         (_apply(uscc, general) | {"target": "99999999"}, "is not a record of"),
     ]
     for variables, words in bad_inputs:
-        _refused(await _post(gateway, APPLY, variables, supervisor), words)
+        _refused(await post(gateway, APPLY, variables, supervisor), words)
     assert await _count(pool) == 0
-    _data(await _post(gateway, APPLY, _apply(uscc, general), supervisor), "applyCreditRepair")
-    _refused(await _post(gateway, APPLY, _apply(uscc, general), supervisor), "still open")
+    _data(await post(gateway, APPLY, _apply(uscc, general), supervisor), "applyCreditRepair")
+    _refused(await post(gateway, APPLY, _apply(uscc, general), supervisor), "still open")
     assert await _count(pool) == 1
-    _refused(await _post(gateway, ACCEPT, {"id": "not-a-uuid"}, supervisor), "id:")
+    _refused(await post(gateway, ACCEPT, {"id": "not-a-uuid"}, supervisor), "id:")
     audit = await pool.fetchrow(
         "SELECT role, usccs, field_groups FROM audit_log WHERE operation = 'ApplyRepair' "
         "ORDER BY seq DESC LIMIT 1")
@@ -201,12 +172,12 @@ async def test_steps_and_the_list_need_repair_write(
     gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str, str], role: Role | None
 ) -> None:
     pool, uscc, general, _ = seeded
-    headers = {} if role is None else await _bearer(gateway, pool, role)
+    headers = {} if role is None else await bearer(gateway, pool, role, 'test')
     steps = [(APPLY, _apply(uscc, general)), (ACCEPT, {"id": "1"}),
              (DECIDE, {"id": "1", "outcome": "APPROVE", "reason": "x"}),
              (REVOKE, {"id": "1", "reason": "x"}), (LIST, {})]
     for document, variables in steps:
-        body = await _post(gateway, document, variables, headers)
+        body = await post(gateway, document, variables, headers)
         assert body["data"] is None
         assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
         assert "repair:write" in body["errors"][0]["message"]
@@ -223,25 +194,25 @@ async def test_supervisors_list_applications_by_status_and_see_the_overdue_ones(
     # Applied 30 days ago and never accepted: past its 2 working days.
     late = await repairs.apply(uscc, other, "承诺", ["证明"], by="t",
                                now=utcnow() - dt.timedelta(days=30))
-    supervisor = await _bearer(gateway, pool, Role.SUPERVISOR)
-    fresh = _data(await _post(gateway, APPLY, _apply(uscc, general), supervisor),
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR, 'test')
+    fresh = _data(await post(gateway, APPLY, _apply(uscc, general), supervisor),
                   "applyCreditRepair")
-    overdue = _data(await _post(gateway, LIST, {"overdue": True}, supervisor), "creditRepairs")
+    overdue = _data(await post(gateway, LIST, {"overdue": True}, supervisor), "creditRepairs")
     assert [e["node"]["id"] for e in overdue["edges"]] == [str(late.id)]
     assert overdue["edges"][0]["node"]["overdue"] is True
-    on_time = _data(await _post(gateway, LIST, {"overdue": False}, supervisor), "creditRepairs")
+    on_time = _data(await post(gateway, LIST, {"overdue": False}, supervisor), "creditRepairs")
     assert [e["node"]["id"] for e in on_time["edges"]] == [fresh["id"]]
-    first = _data(await _post(gateway, LIST, {"status": "APPLIED", "first": 1}, supervisor),
+    first = _data(await post(gateway, LIST, {"status": "APPLIED", "first": 1}, supervisor),
                   "creditRepairs")
     assert [e["node"]["id"] for e in first["edges"]] == [fresh["id"]]
     assert first["pageInfo"]["hasNextPage"] is True
     after = first["pageInfo"]["endCursor"]
-    second = _data(await _post(gateway, LIST, {"status": "APPLIED", "first": 1,
+    second = _data(await post(gateway, LIST, {"status": "APPLIED", "first": 1,
                                                "after": after}, supervisor), "creditRepairs")
     assert [e["node"]["id"] for e in second["edges"]] == [str(late.id)]
     assert second["pageInfo"]["hasNextPage"] is False
-    none = _data(await _post(gateway, LIST, {"status": "APPROVED"}, supervisor),
+    none = _data(await post(gateway, LIST, {"status": "APPROVED"}, supervisor),
                  "creditRepairs")
     assert none["edges"] == []
     for bad in ({"first": 0}, {"first": 101}, {"after": "bm90IGEgY3Vyc29y"}):
-        _refused(await _post(gateway, LIST, bad, supervisor), "")
+        _refused(await post(gateway, LIST, bad, supervisor), "")
