@@ -126,5 +126,5 @@ class VerificationQuery:
     verification: CreditVerification | None = strawberry.field(
         resolver=resolve_verification,
         description="A verification issued earlier, visible to the client it was issued to and "
-        "to supervisors (those who may read the audit trail).",
+        "to supervisors. Supervisors here: callers with the audit:read scope.",
     )
