@@ -27,7 +27,9 @@ ROW_ERROR = "_error"
 ROW_RAW: the text}; the mapper quarantines such a row with that reason."""
 ROW_RAW = "_raw"
 
-_MEMO_SIZE = 4096
+_MEMO_SIZE = 16384
+"""Distinct date texts a date field remembers: about 45 years of days, so a register's
+establishment dates (strptime, ~10 µs each) are parsed about once each."""
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
@@ -45,6 +47,23 @@ class Mapped:
     record_id: str
     record: Record
     source_updated_at: dt.datetime | None
+
+
+@dataclasses.dataclass(slots=True)
+class MappedFields:
+    """A row mapped to its canonical field values, the record not built: what sync stores.
+
+    `fields` holds every configured field; fields left out take the record's defaults."""
+
+    kind: RecordKind
+    record_id: str
+    fields: dict[str, Any]
+    source_updated_at: dt.datetime | None
+
+    def mapped(self) -> Mapped:
+        """The same row as a `Mapped` record."""
+        record = RECORD_TYPES[self.kind](**self.fields)
+        return Mapped(self.kind, self.record_id, record, self.source_updated_at)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -70,6 +89,11 @@ class Mapper:
 
     def map(self, row: RawRow) -> Mapped | Quarantined:
         """The canonical record of `row`, or why it cannot be one."""
+        outcome = self.map_fields(row)
+        return outcome.mapped() if isinstance(outcome, MappedFields) else outcome
+
+    def map_fields(self, row: RawRow) -> MappedFields | Quarantined:
+        """The canonical field values of `row`, or why it cannot be a record."""
         feed = self._feeds.get(row.feed)
         if feed is None:
             return quarantine(row, f'unknown feed "{row.feed}"')
@@ -91,15 +115,14 @@ class _FeedMapper:
 
     def __init__(self, feed: FeedConfig) -> None:
         self.kind = feed.record
-        self.cls = RECORD_TYPES[feed.record]
         self.converters = tuple((name, converter(spec)) for name, spec in feed.fields.items())
         self.record_id = _record_id_reader(feed.id_field)
         self.updated = _updated_reader(feed.updated_field, feed.updated_format)
 
-    def map(self, data: Mapping[str, Any]) -> Mapped:
+    def map(self, data: Mapping[str, Any]) -> MappedFields:
         record_id = self.record_id(data)
         values = {name: convert(data) for name, convert in self.converters}
-        return Mapped(self.kind, record_id, self.cls(**values), self.updated(data))
+        return MappedFields(self.kind, record_id, values, self.updated(data))
 
 
 def converter(spec: FieldSpec) -> Converter:

@@ -183,15 +183,18 @@ def derive_tags(rules: KeyAreaRules, industry: str | None, licences: list[Any]) 
 
 
 _CURRENT = """
-SELECT u.uscc, e.industry,
-       coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'number', r.payload->>'number',
-                                                     'status', r.payload->>'status'))
-                 FROM records r WHERE r.uscc = u.uscc AND r.kind = 'LICENSE'), '[]') AS licences,
-       coalesce((SELECT jsonb_agg(jsonb_build_object('key_area', t.key_area, 'origin', t.origin,
-                                                     'reason', t.reason))
-                 FROM key_area_tags t WHERE t.uscc = u.uscc), '[]') AS tags
+SELECT u.uscc, e.industry, e.key_areas,
+       (SELECT jsonb_agg(jsonb_build_object('id', r.id, 'number', r.payload->>'number',
+                                            'status', r.payload->>'status'))
+        FROM records r WHERE r.uscc = u.uscc AND r.kind = 'LICENSE') AS licences,
+       (SELECT jsonb_agg(jsonb_build_object('key_area', t.key_area, 'origin', t.origin,
+                                            'reason', t.reason))
+        FROM key_area_tags t WHERE t.uscc = u.uscc) AS tags
 FROM unnest($1::text[]) AS u(uscc)
-LEFT JOIN enterprises e ON e.uscc = u.uscc
+-- One index probe per code: LIMIT keeps the planner from scanning every enterprise.
+LEFT JOIN LATERAL (
+    SELECT e.industry, e.key_areas FROM enterprises e WHERE e.uscc = u.uscc LIMIT 1
+) e ON true
 """
 
 _APPLY = """
@@ -228,25 +231,59 @@ class _Plan:
 
 def _plan(rows: list[Any], rules: KeyAreaRules) -> _Plan:
     plan = _Plan()
+    industry_rules: dict[str | None, IndustryRule | None] = {}  # a batch repeats few codes
     for row in rows:
-        uscc = row["uscc"]
-        current = {Tag(KeyArea(t["key_area"]), t["origin"], t["reason"]) for t in row["tags"]}
-        manual = {t for t in current if t.origin == "manual"}
-        wanted = derive_tags(rules, row["industry"], row["licences"]) | manual
-        have = {(t.key_area, t.origin) for t in current}
-        want = {(t.key_area, t.origin) for t in wanted}
-        plan.removed += [
-            (uscc, t.key_area.value, t.origin)
-            for t in current
-            if (t.key_area, t.origin) not in want
-        ]
-        plan.added += [
-            (uscc, t.key_area.value, t.origin, t.reason)
-            for t in wanted
-            if (t.key_area, t.origin) not in have
-        ]
-        plan.areas[uscc] = ",".join(sorted({t.key_area.value for t in wanted}))
+        if row["licences"] is None and row["tags"] is None:
+            industry = row["industry"]
+            if industry not in industry_rules:
+                industry_rules[industry] = rules.for_industry(industry)
+            _plan_industry_only(plan, row, industry_rules[industry])
+        else:
+            _plan_row(plan, row, rules)
     return plan
+
+
+def _plan_industry_only(plan: _Plan, row: Any, rule: IndustryRule | None) -> None:
+    """An enterprise without licences or tags (the common case): its industry's tag only."""
+    if rule is None:
+        _plan_areas(plan, row, [])
+        return
+    plan.added.append((row["uscc"], rule.key_area.value, "industry", rule.reason))
+    _plan_areas(plan, row, [rule.key_area.value])
+
+
+def _plan_row(plan: _Plan, row: Any, rules: KeyAreaRules) -> None:
+    uscc = row["uscc"]
+    current = {Tag(KeyArea(t["key_area"]), t["origin"], t["reason"]) for t in row["tags"] or ()}
+    manual = {t for t in current if t.origin == "manual"}
+    wanted = derive_tags(rules, row["industry"], row["licences"] or []) | manual
+    have = {(t.key_area, t.origin) for t in current}
+    want = {(t.key_area, t.origin) for t in wanted}
+    plan.removed += [
+        (uscc, t.key_area.value, t.origin) for t in current if (t.key_area, t.origin) not in want
+    ]
+    plan.added += [
+        (uscc, t.key_area.value, t.origin, t.reason)
+        for t in wanted
+        if (t.key_area, t.origin) not in have
+    ]
+    _plan_areas(plan, row, sorted({t.key_area.value for t in wanted}))
+
+
+def _plan_areas(plan: _Plan, row: Any, areas: list[str]) -> None:
+    """Set the enterprise's key areas, when it is in the index and they differ."""
+    if row["key_areas"] is not None and list(row["key_areas"]) != areas:
+        plan.areas[row["uscc"]] = ",".join(areas)
+
+
+async def lock_tags(conn: Connection) -> None:
+    """Take the key-area tags' lock until the transaction ends.
+
+    Syncs of several sources run at once; one batch's licences and another's registration of
+    the same enterprise must not be judged from snapshots that miss each other. A transaction
+    that writes enterprise rows before refreshing tags takes this lock first: a refresh holding
+    it updates enterprise rows, so taking it only after them can deadlock."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('credit-gateway key-area tags'))")
 
 
 async def refresh_tags(
@@ -255,9 +292,7 @@ async def refresh_tags(
     """Re-derive the tags of these enterprises; returns the number of tag changes."""
     if not usccs:
         return 0
-    # Syncs of several sources run at once; one batch's licences and another's registration
-    # of the same enterprise must not be judged from snapshots that miss each other.
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('credit-gateway key-area tags'))")
+    await lock_tags(conn)
     rows = await conn.fetch(_CURRENT, sorted(usccs))
     plan = _plan(rows, rules)
     if not plan.removed and not plan.added and not plan.areas:

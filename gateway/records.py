@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
+
+import orjson
 
 
 class RecordKind(enum.StrEnum):
@@ -262,6 +264,29 @@ def to_payload(record: Record) -> dict[str, Any]:
             continue
         out[name] = value if type(value) is str else _encode(value)
     return out
+
+
+def canonical_json(record: Record) -> bytes:
+    """The stored payload as canonical JSON: sorted keys, no white space, UTF-8.
+
+    Its hash is what tells a changed record from an unchanged one, so these bytes must
+    never change for the same record."""
+    return orjson.dumps(to_payload(record), option=orjson.OPT_SORT_KEYS)
+
+
+def canonical_json_of_fields(fields: Mapping[str, Any]) -> bytes:
+    """`canonical_json` of the record these field values make, without building it.
+
+    orjson writes enums as their values, dates in ISO form and tuples as lists, as
+    `to_payload` does; decimals go through `str`."""
+    payload = {name: value for name, value in fields.items() if value is not None and value != ()}
+    return orjson.dumps(payload, default=_decimal_text, option=orjson.OPT_SORT_KEYS)
+
+
+def _decimal_text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a record value")
 
 
 def _decoder(type_text: str) -> Callable[[Any], Any]:

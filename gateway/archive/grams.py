@@ -7,10 +7,8 @@ name's grams; the exact substring is then rechecked.
 
 from __future__ import annotations
 
-import re
+import operator
 from collections.abc import Iterable
-
-_SPACE = re.compile(r"\s")
 
 SEPARATOR = "\x1f"
 """Joins grams into one text parameter; never part of a name."""
@@ -19,6 +17,10 @@ SEPARATOR = "\x1f"
 def name_grams(text: str) -> set[str]:
     """The unigrams and bigrams of one name; none contains white space."""
     s = text.lower()
+    if s.split() == [s]:  # no white space, as in almost every name: every gram counts
+        grams = set(s)
+        grams.update(map(operator.add, s, s[1:]))
+        return grams
     grams = {ch for ch in s if not ch.isspace()}
     grams.update(
         s[i : i + 2] for i in range(len(s) - 1) if not (s[i].isspace() or s[i + 1].isspace())

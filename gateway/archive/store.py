@@ -11,14 +11,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import asyncpg
-import orjson
 
 from adapters.base import Cursor
-from adapters.mapping import Mapped, Quarantined
+from adapters.mapping import Mapped, MappedFields, Quarantined
 from gateway import records
 from gateway.archive.grams import enterprise_grams
 from gateway.database import Connection
@@ -26,13 +25,9 @@ from gateway.database import Connection
 _UPSERT = """
 WITH incoming AS (
     SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[],
-                         $8::timestamptz[], $10::text[], $11::text[])
-        AS t(kind, record_id, uscc, payload, content_hash, source_updated_at, grams, feed)
-), moved AS (
-    -- Records whose enterprise code changed: their former enterprise must be updated too.
-    SELECT r.kind, r.uscc FROM records r
-    JOIN incoming i ON r.source = $1 AND r.feed = i.feed AND r.record_id = i.record_id
-    WHERE r.uscc <> i.uscc
+                         $8::timestamptz[], $10::text[], $11::text[], $12::text[])
+        AS t(kind, record_id, uscc, payload, content_hash, source_updated_at, grams, feed,
+             key_areas)
 ), upserted AS (
     INSERT INTO records AS r (kind, source, feed, record_id, uscc, department, payload,
                               content_hash, source_updated_at, received_at)
@@ -50,18 +45,32 @@ WITH incoming AS (
                OR EXCLUDED.source_updated_at >= r.source_updated_at)
     RETURNING r.id, r.version, r.kind, r.feed, r.record_id, r.uscc, r.payload, r.content_hash,
               r.source_updated_at, r.received_at
+), moved AS (
+    -- Changed records whose enterprise code changed: their former enterprise must be updated
+    -- too. The version before the new one holds the code they had; new records have none, so
+    -- an initial load looks nothing up.
+    SELECT u.kind, p.uscc FROM upserted u
+    CROSS JOIN LATERAL (
+        SELECT v.uscc FROM record_versions v
+        WHERE v.record_pk = u.id AND v.version < u.version
+        ORDER BY v.version DESC LIMIT 1
+    ) p
+    WHERE u.version > 1 AND p.uscc <> u.uscc
 ), versions AS (
     INSERT INTO record_versions (record_pk, version, uscc, payload, content_hash,
                                  source_updated_at, received_at)
     SELECT id, version, uscc, payload, content_hash, source_updated_at, received_at
     FROM upserted
 ), registrations AS (
+    -- A new enterprise starts with the key areas the caller expects its tags to give (its
+    -- industry's), so that the tag refresh after this rarely has to rewrite the row.
     INSERT INTO enterprises AS e (uscc, name, former_names, status, division, industry,
-                                  name_grams, registration_pk)
+                                  name_grams, registration_pk, key_areas)
     SELECT DISTINCT ON (u.uscc) u.uscc, u.payload->>'name',
            ARRAY(SELECT jsonb_array_elements_text(coalesce(u.payload->'former_names', '[]'))),
            u.payload->>'status', u.payload->>'division', u.payload->>'industry',
-           string_to_array(i.grams, chr(31)), u.id
+           string_to_array(i.grams, chr(31)), u.id,
+           coalesce(string_to_array(i.key_areas, ','), '{}')
     FROM upserted u JOIN incoming i ON i.feed = u.feed AND i.record_id = u.record_id
     WHERE u.kind = 'REGISTRATION'
     ORDER BY u.uscc, u.id DESC
@@ -71,9 +80,13 @@ WITH incoming AS (
             industry = EXCLUDED.industry, name_grams = EXCLUDED.name_grams,
             registration_pk = EXCLUDED.registration_pk
 )
-SELECT kind, uscc, version FROM upserted
+-- Per kind: how many records are new and how many changed, and their enterprises; then the
+-- enterprises that moved records left (few rows, however large the batch).
+SELECT kind, false AS moved, count(*) FILTER (WHERE version = 1) AS inserted,
+       count(*) FILTER (WHERE version > 1) AS updated, array_agg(uscc) AS usccs
+FROM upserted GROUP BY kind
 UNION ALL
-SELECT kind, uscc, 0 FROM moved
+SELECT kind, true, 0, 0, array_agg(uscc) FROM moved GROUP BY kind
 """
 
 _DROP_UNREGISTERED = """
@@ -94,7 +107,7 @@ SELECT count(*) FROM inserted
 """
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True)
 class Incoming:
     """A mapped record ready to write: its canonical JSON and the hash of that JSON."""
 
@@ -107,6 +120,8 @@ class Incoming:
     source_updated_at: dt.datetime | None
     grams: str | None
     """Search grams of a registration's names (see gateway.archive.grams); None otherwise."""
+    industry: str | None = None
+    """A registration's industry code; None otherwise."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -134,22 +149,33 @@ class BatchResult:
             self.changed.setdefault(kind, set()).update(codes)
 
 
-def prepare(mapped: Mapped, feed: str) -> Incoming:
+def prepare(mapped: Mapped | MappedFields, feed: str) -> Incoming:
     """Serialise a mapped record of `feed` canonically (sorted keys) and hash it."""
-    record = mapped.record
-    grams = None
-    if isinstance(record, records.Registration):
-        grams = enterprise_grams((record.name, *record.former_names))
-    encoded = orjson.dumps(records.to_payload(record), option=orjson.OPT_SORT_KEYS)
+    grams = industry = None
+    if isinstance(mapped, MappedFields):
+        fields = mapped.fields
+        encoded = records.canonical_json_of_fields(fields)
+        uscc: str = fields["uscc"]
+        if mapped.kind is records.RecordKind.REGISTRATION:
+            grams = enterprise_grams((fields["name"], *(fields.get("former_names") or ())))
+            industry = fields.get("industry")
+    else:
+        record = mapped.record
+        encoded = records.canonical_json(record)
+        uscc = record.uscc
+        if isinstance(record, records.Registration):
+            grams = enterprise_grams((record.name, *record.former_names))
+            industry = record.industry
     return Incoming(
-        kind=mapped.kind,
-        feed=feed,
-        record_id=mapped.record_id,
-        uscc=mapped.record.uscc,
-        payload=encoded.decode(),
-        content_hash=hashlib.sha256(encoded).digest(),
-        source_updated_at=mapped.source_updated_at,
-        grams=grams,
+        mapped.kind,
+        feed,
+        mapped.record_id,
+        uscc,
+        encoded.decode(),
+        hashlib.sha256(encoded).digest(),
+        mapped.source_updated_at,
+        grams,
+        industry,
     )
 
 
@@ -167,10 +193,13 @@ async def write_records(
     department: str,
     incoming: Sequence[Incoming],
     received_at: dt.datetime,
+    industry_areas: Callable[[str | None], str] | None = None,
 ) -> BatchResult:
     """Upsert records, append their new versions and update the enterprise index.
 
-    Run inside the caller's transaction."""
+    `industry_areas` gives the key areas (comma-separated) an industry code tags an enterprise
+    with: a new enterprise starts with those (the tag refresh corrects them when its licences
+    say more). Run inside the caller's transaction."""
     rows = _last_per_key(incoming)
     result = BatchResult(unchanged=len(incoming) - len(rows))
     if not rows:
@@ -188,23 +217,30 @@ async def write_records(
         received_at,
         [r.grams for r in rows],
         [r.feed for r in rows],
+        _expected_areas(rows, industry_areas),
     )
     left: set[str] = set()
     for row in written:
         kind = records.RecordKind(row["kind"])
-        result.changed.setdefault(kind, set()).add(row["uscc"])
-        if row["version"] == 0:  # the enterprise a moved record left
-            if kind is records.RecordKind.REGISTRATION:
-                left.add(row["uscc"])
-            continue
-        if row["version"] == 1:
-            result.inserted += 1
-        else:
-            result.updated += 1
+        result.changed.setdefault(kind, set()).update(row["usccs"])
+        if not row["moved"]:
+            result.inserted += row["inserted"]
+            result.updated += row["updated"]
+        elif kind is records.RecordKind.REGISTRATION:  # the enterprises moved records left
+            left.update(row["usccs"])
     result.unchanged += len(rows) - result.inserted - result.updated
     if left:
         await conn.execute(_DROP_UNREGISTERED, sorted(left))
     return result
+
+
+def _expected_areas(
+    rows: Sequence[Incoming], industry_areas: Callable[[str | None], str] | None
+) -> list[str | None]:
+    if industry_areas is None:
+        return [None] * len(rows)
+    registration = records.RecordKind.REGISTRATION
+    return [industry_areas(r.industry) if r.kind is registration else None for r in rows]
 
 
 async def write_quarantine(

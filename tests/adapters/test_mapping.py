@@ -13,7 +13,16 @@ import pytest
 
 from adapters.base import RawRow
 from adapters.config import SourcesConfig
-from adapters.mapping import ROW_ERROR, ROW_RAW, SHANGHAI, Mapped, Mapper, Quarantined, json_safe
+from adapters.mapping import (
+    ROW_ERROR,
+    ROW_RAW,
+    SHANGHAI,
+    Mapped,
+    MappedFields,
+    Mapper,
+    Quarantined,
+    json_safe,
+)
 from gateway.records import (
     EnterpriseStatus,
     KeyArea,
@@ -117,6 +126,18 @@ def test_a_registration_row_maps_every_field(registration: Mapper) -> None:
         contact_phone="13812345678",
     )
     assert from_payload(mapped.kind, to_payload(mapped.record)) == mapped.record
+
+
+def test_field_values_are_those_of_the_record(registration: Mapper) -> None:
+    """Sync stores a row's field values without building its record: they must agree."""
+    row = _enterprise(fddbrzjhm="", cym=...)
+    fields = registration.map_fields(row)
+    assert isinstance(fields, MappedFields)
+    mapped = _mapped(registration, row)
+    assert fields.mapped() == mapped
+    assert fields.fields["uscc"] == USCC_A and fields.fields["former_names"] == ()
+    assert fields.fields["legal_representative_id_number"] is None
+    assert isinstance(registration.map_fields(_enterprise(tyshxydm="bad")), Quarantined)
 
 
 def test_payloads_stored_before_the_personal_fields_still_decode(registration: Mapper) -> None:

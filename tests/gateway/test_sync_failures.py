@@ -71,8 +71,9 @@ async def test_failing_write_ends_the_sync_and_is_reported(
         assert status is not None
         assert status["last_error"] == report.error
         committed = await pool.fetchval("SELECT count(*) FROM records")
-        assert committed == 50 * report.batches and report.batches >= 1
-        assert status["cursor"] == {"batch": report.batches - 1}
+        # Source batches waiting while the writer was busy may have committed together.
+        assert committed == report.rows and report.rows >= 50
+        assert status["cursor"] == {"batch": report.rows // 50 - 1}
         # The lock was released: the next sync runs instead of being skipped.
         await pool.execute("ALTER TABLE records DROP CONSTRAINT refuse_all")
 
@@ -103,7 +104,7 @@ async def test_failing_read_keeps_the_committed_batches(new_database: str, tmp_p
             timeout=60,
         )
         assert report.error is not None and "department system crashed" in report.error
-        assert report.batches == 3
+        assert report.rows == 150
         assert await pool.fetchval("SELECT count(*) FROM records") == 150
         assert await pool.fetchval("SELECT cursor FROM sources") == {"batch": 2}
     finally:
