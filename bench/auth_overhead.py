@@ -30,12 +30,12 @@ ON = {**UNLIMITED, "GATEWAY_TOKEN_TTL": "3600", "GATEWAY_ISSUER": "http://127.0.
 issuer that does not change with the port."""
 
 
-async def partner_token(archive: str) -> str:
-    """A token of a new partner client, from the token endpoint of a server on the archive."""
+async def client_token(archive: str, role: Role) -> str:
+    """A token of a new client of `role`, from the token endpoint of a server on the archive."""
     pool = await create_pool(archive, min_size=1, max_size=1)
     try:
         async with pool.acquire() as conn:
-            made = await add_client(conn, "bench partner", Role.PARTNER, ROLE_SCOPES[Role.PARTNER])
+            made = await add_client(conn, f"bench {role.value}", role, ROLE_SCOPES[role])
     finally:
         await pool.close()
     async with running_server(archive, ON) as (url, _), httpx.AsyncClient(base_url=url) as http:
@@ -51,7 +51,7 @@ async def main(enterprises: int, clients: int, seconds: float) -> None:
     archive, demo = await synced_archive(enterprises)
     await demo.stop()
     codes = await sample_codes(archive, 5000)
-    token = await partner_token(archive)
+    token = await client_token(archive, Role.PARTNER)
     headers = {"authorization": f"Bearer {token}", "x-purpose": "benchmark"}
     off, _ = await throughput(archive, codes, clients, seconds)
     on, _ = await throughput(archive, codes, clients, seconds, ON, headers)

@@ -21,10 +21,9 @@ import time
 
 import httpx
 
-from auth.clients import add_client
 from auth.keys import SigningKeys
-from auth.roles import ROLE_SCOPES, Role
-from bench.auth_overhead import ON
+from auth.roles import Role
+from bench.auth_overhead import ON, client_token
 from bench.common import BENCH_DIR, machine, synced_archive
 from bench.profile_latency import OPEN, Timed, percentile, running_server, sample_codes
 from gateway.app import build_app
@@ -63,27 +62,11 @@ async def batch_timings(archive: str, codes: list[str], calls: int) -> list[floa
     return app.timings[2:]
 
 
-async def procurement_token(archive: str) -> str:
-    pool = await create_pool(archive, min_size=1, max_size=1)
-    try:
-        async with pool.acquire() as conn:
-            made = await add_client(conn, "bench procurement", Role.PROCUREMENT,
-                                    ROLE_SCOPES[Role.PROCUREMENT])
-    finally:
-        await pool.close()
-    async with running_server(archive, ON) as (url, _), httpx.AsyncClient(base_url=url) as http:
-        response = await http.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                   auth=(made.client_id, made.client_secret))
-        response.raise_for_status()
-        token: str = response.json()["access_token"]
-        return token
-
-
 async def single_latencies(
     archive: str, codes: list[str], clients: int, seconds: float
 ) -> list[float]:
     """Client-side milliseconds of each verifyCredit, `clients` at a time."""
-    token = await procurement_token(archive)
+    token = await client_token(archive, Role.PROCUREMENT)
     headers = {"authorization": f"Bearer {token}"}
     latencies: list[float] = []
     async with (
