@@ -23,6 +23,8 @@ class Scope(enum.StrEnum):
     LISTS_WRITE = "lists:write"
     REPAIR_WRITE = "repair:write"
     INSPECTION_WRITE = "inspection:write"
+    COMMITMENTS_WRITE = "commitments:write"
+    """Record commitments and their checks; an association only for its member enterprises."""
     CLIENTS_ADMIN = "clients:admin"
     AUDIT_READ = "audit:read"
     SOURCES_WRITE = "sources:write"
@@ -48,7 +50,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.PARTNER: frozenset({S.PROFILE_READ, S.PROFILE_HISTORY}),
     Role.PROCUREMENT: frozenset({S.CREDIT_VERIFY}),
     Role.MARKET_ACCESS: frozenset({S.CREDIT_VERIFY, S.PROFILE_READ}),
-    Role.ASSOCIATION: frozenset({S.CREDIT_VERIFY}),
+    Role.ASSOCIATION: frozenset({S.CREDIT_VERIFY, S.COMMITMENTS_WRITE}),
     Role.SUPERVISOR: frozenset(
         {
             S.PROFILE_READ,
@@ -59,6 +61,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             S.LISTS_WRITE,
             S.REPAIR_WRITE,
             S.INSPECTION_WRITE,
+            S.COMMITMENTS_WRITE,
             S.AUDIT_READ,
         }
     ),
