@@ -17,6 +17,7 @@ from typing import Any
 
 from gateway.archive import Queryable
 from gateway.archive.grams import name_grams
+from gateway.lists import in_force
 from gateway.records import EnterpriseStatus, KeyArea, ListKind
 from gateway.uscc import ALPHABET
 
@@ -171,9 +172,7 @@ def _listed(kind: str, today: str) -> str:
         "EXISTS (SELECT 1 FROM records l WHERE l.uscc = e.uscc AND l.kind = 'LISTING'"  # noqa: S608
         f" AND l.payload->>'kind' = {kind} AND l.payload->>'removed_on' IS NULL"
         f" AND (l.payload->>'listed_on')::date <= {today}"
-        f" AND (l.payload->>'expires_on' IS NULL OR (l.payload->>'expires_on')::date > {today})"
-        " AND NOT EXISTS (SELECT 1 FROM credit_repairs c WHERE c.target_pk = l.id"
-        f" AND c.status = 'APPROVED' AND c.decided_on <= {today}))"
+        f" AND {in_force.not_expired('l', today)} AND {in_force.not_lifted('l', today)})"
     )
 
 

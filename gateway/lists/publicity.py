@@ -1,8 +1,9 @@
 """Centralised publicity (集中公示): the entries of one list in force on a day, newest first.
 
 An entry is in force on day D when it was listed on or before D, was not removed on or before
-D, and does not expire on or before D. For today this is `listing_active`; for a past day it
-also counts entries removed since. Every department's entries and the gateway's own decisions
+D, does not expire on or before D and no repair lifts it then (a revoked repair may also extend
+a serious entry's term: gateway.lists.in_force). For today this is `listing_active`; for a past
+day it also counts entries removed since. Every department's entries and the gateway's own decisions
 are read alike, from the current records.
 
 Pages are ordered by listing date, then archive id, both descending; a cursor is the base64 of
@@ -24,7 +25,9 @@ from typing import Any
 from gateway.archive import Queryable
 from gateway.archive.profile import Provenance, Stored
 from gateway.archive.search import InvalidSearchError, validate_first
+from gateway.lists import in_force
 from gateway.records import Listing, ListKind, RecordKind, from_payload
+from gateway.repair.effects import restarted_listing
 
 _DIVISION = re.compile(r"^[0-9]{2,6}$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -74,14 +77,15 @@ class PublicityPage:
 
 _LISTED_ON = "(r.payload->>'listed_on') COLLATE \"C\""
 
+_DAY = "$2::text::date"
+
 # $1 list kind, $2 the day (ISO text).
 _IN_FORCE = f"""
 r.kind = 'LISTING' AND r.payload->>'kind' = $1::text AND {_LISTED_ON} <= $2::text
 AND (r.payload->>'removed_on' IS NULL OR (r.payload->>'removed_on') COLLATE "C" > $2::text)
-AND (r.payload->>'expires_on' IS NULL OR (r.payload->>'expires_on') COLLATE "C" > $2::text)
-AND NOT EXISTS (SELECT 1 FROM credit_repairs c WHERE c.target_pk = r.id
-                AND c.status = 'APPROVED' AND c.decided_on <= $2::text::date)
-"""  # noqa: S608 (built from constants; values are parameters)
+AND {in_force.not_expired("r", _DAY)}
+AND {in_force.not_lifted("r", _DAY)}
+"""
 
 # $3, $4: the division range.
 _IN_DIVISION = """
@@ -137,7 +141,8 @@ async def publicity_page(
         params += [day, record_pk]
     sql = (
         "SELECT r.id, r.source, r.department, r.record_id, r.source_updated_at,"  # noqa: S608
-        f" r.received_at, r.payload::text AS payload FROM records r WHERE {where}"
+        f" r.received_at, r.payload::text AS payload, {in_force.restart_day('r', _DAY)}"
+        f" AS restart FROM records r WHERE {where}"
         f" ORDER BY {_LISTED_ON} DESC, r.id DESC LIMIT ${len(params) + 1}::int"
     )
     rows = await conn.fetch(sql, *params, first + 1)
@@ -148,6 +153,8 @@ async def publicity_page(
 def _entry(row: Any) -> PublicityEntry:
     record = from_payload(RecordKind.LISTING, json.loads(row["payload"]))
     assert isinstance(record, Listing)
+    if row["restart"] is not None:
+        record = restarted_listing(record, row["restart"])
     provenance = Provenance(
         source=row["source"],
         department=row["department"],

@@ -50,7 +50,12 @@ def effective_listing(profile: Profile, stored: Stored[Listing], on: dt.date) ->
     if repaired_on is not None and record.removed_on is None:
         return dataclasses.replace(record, removed_on=repaired_on, removal_reason=REPAIRED_REASON)
     restart = profile.restarts.get(stored.id)
-    if restart is None or restart > on or record.kind is not ListKind.SERIOUS_DISHONESTY:
+    return record if restart is None or restart > on else restarted_listing(record, restart)
+
+
+def restarted_listing(record: Listing, restart: dt.date) -> Listing:
+    """A serious-list entry runs at least a full term from `restart`; others are unchanged."""
+    if record.kind is not ListKind.SERIOUS_DISHONESTY:
         return record
     term_end = period_end(restart, SERIOUS_TERM_MONTHS)
     if record.expires_on is not None and record.expires_on >= term_end:
