@@ -12,6 +12,8 @@ share.
   from it. An abnormal-list entry has no term: it is simply in force again.
 - Asked about a day before the revocation, the restart is not applied (the record counts from
   its own dates then).
+- The revocation itself is published for three years from its day (`published_revocations`),
+  the same span in which the enterprise may not apply again.
 """
 
 from __future__ import annotations
@@ -25,6 +27,20 @@ from gateway.rules.publicity import period_end
 
 REPAIRED_REASON = "信用修复（credit repair approved）"
 SERIOUS_TERM_MONTHS = 36
+REVOCATION_PUBLIC_MONTHS = 36
+"""A repair revoked for fraud is public, and blocks a new application, for three years."""
+REVOCATION_NOTICE = "以欺骗等不正当手段获得信用修复，撤销信用修复决定，恢复公示"
+REVOCATION_BASIS = "《市场监督管理信用修复管理办法》；《严重违法失信名单管理办法》第二十条"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Revocation:
+    """A published revocation of a repair: the record it restored and the span it is public."""
+
+    record_id: str
+    revoked_on: dt.date
+    public_until: dt.date
+    """The first day it is no longer public."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -74,3 +90,13 @@ def effective_listings(profile: Profile, on: dt.date) -> tuple[Stored[Listing], 
 def _effective(profile: Profile, stored: Stored[Listing], on: dt.date) -> Stored[Listing]:
     record = effective_listing(profile, stored, on)
     return stored if record is stored.record else dataclasses.replace(stored, record=record)
+
+
+def published_revocations(profile: Profile, on: dt.date) -> tuple[Revocation, ...]:
+    """The profile's repairs revoked for fraud that are public on `on`, newest first."""
+    found = (
+        Revocation(record_id, day, period_end(day, REVOCATION_PUBLIC_MONTHS))
+        for record_id, day in profile.restarts.items()
+    )
+    public = [r for r in found if r.revoked_on <= on < r.public_until]
+    return tuple(sorted(public, key=lambda r: (r.revoked_on, r.record_id), reverse=True))

@@ -14,7 +14,14 @@ from gateway import records
 from gateway.archive import profile as archive
 from gateway.freshness import SourceFreshness
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules
-from gateway.repair.effects import RepairDates, effective_listings, repair_dates
+from gateway.repair.effects import (
+    REVOCATION_BASIS,
+    REVOCATION_NOTICE,
+    RepairDates,
+    effective_listings,
+    published_revocations,
+    repair_dates,
+)
 from gateway.rules.publicity import Publicity as RulesPublicity
 from gateway.rules.publicity import inspection_publicity, penalty_publicity
 from gateway.rules.severity import penalty_severity
@@ -27,6 +34,7 @@ from schema.enterprise.types import (
     Penalty,
     Provenance,
     Publicity,
+    RepairRevocation,
 )
 from schema.scalars import USCC
 
@@ -206,6 +214,12 @@ def enterprise_type(
         inspections=[i for i in inspections if view.shows_inspection(i.publicity.state)],
         listings=[entry for entry in listings if view.shows_listing(entry.active)],
         commitments=[commitment_type(s) for s in profile.commitments],
+        repair_revocations=[
+            RepairRevocation(record_id=strawberry.ID(r.record_id), revoked_on=r.revoked_on,
+                             public_until=r.public_until, notice=REVOCATION_NOTICE,
+                             legal_basis=REVOCATION_BASIS)
+            for r in published_revocations(profile, today)
+        ],
         provenance=provenance(profile.registration.provenance),
         known_freshness=freshness,
     )

@@ -153,6 +153,23 @@ async def resolve_freshness(root: Enterprise, info: Info) -> list[SourceFreshnes
     return [SourceFreshness.of(f) for f in found]
 
 
+@strawberry.type(
+    description="A credit repair revoked because it was obtained by fraud (撤销信用修复决定): "
+    "public for three years from the revocation, during which no new application is accepted."
+)
+class RepairRevocation:
+    record_id: strawberry.ID = strawberry.field(
+        description="The record whose repair was revoked (a Penalty, Inspection or Listing id); "
+        "its publicity period restarted on the revocation day."
+    )
+    revoked_on: dt.date = strawberry.field(description="Day of the revocation.")
+    public_until: dt.date = strawberry.field(
+        description="First day the revocation is no longer public (three years later)."
+    )
+    notice: str = strawberry.field(description="What was decided, in Chinese.")
+    legal_basis: str = strawberry.field(description="The rules the revocation rests on.")
+
+
 @strawberry.type(description="The unified credit profile of one enterprise.")
 class Enterprise:
     uscc: USCC = strawberry.field(description="Unified Social Credit Code.")
@@ -197,6 +214,11 @@ class Enterprise:
         "The public sees entries in force; profile:read sees all."
     )
     commitments: list[Commitment] = strawberry.field(description="Credit commitments.")
+    repair_revocations: list[RepairRevocation] = strawberry.field(
+        default_factory=list,
+        description="Credit repairs revoked for fraud within the last three years, newest first "
+        "(public).",
+    )
     risk_assessment: RiskAssessment | None = strawberry.field(
         default=None,
         permission_classes=[needs(Scope.RISK_READ)],

@@ -89,6 +89,12 @@ def _refused(body: dict[str, Any], words: str) -> None:
     assert words in error["message"], error
 
 
+REVOCATIONS = """
+query($uscc: USCC!) { enterprise(uscc: $uscc) {
+  repairRevocations { recordId revokedOn publicUntil } } }
+"""
+
+
 async def _count(pool: asyncpg.Pool[Any]) -> int:
     count: int = await pool.fetchval("SELECT count(*) FROM credit_repairs")
     return count
@@ -139,6 +145,11 @@ async def test_an_approval_hides_the_penalty_from_the_public_at_once_and_fraud_r
     assert seen["publicity"]["publishedOn"] == TODAY.isoformat()
     _refused(await post(gateway, APPLY, _apply(uscc, general), supervisor),
              "revoked for fraud")
+    published = _data(await post(gateway, REVOCATIONS, {"uscc": uscc}, {}), "enterprise")
+    assert published["repairRevocations"] == [{
+        "recordId": general, "revokedOn": TODAY.isoformat(),
+        "publicUntil": revoked["refusalPublicUntil"],
+    }]
 
 
 async def test_refusals_write_nothing_and_are_audited(

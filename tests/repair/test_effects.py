@@ -11,7 +11,12 @@ import asyncpg
 
 from gateway.archive.profile import load_profile
 from gateway.records import ListKind
-from gateway.repair.effects import REPAIRED_REASON, effective_listing, repair_dates
+from gateway.repair.effects import (
+    REPAIRED_REASON,
+    effective_listing,
+    published_revocations,
+    repair_dates,
+)
 from gateway.rules.verification import FindingCode, Purpose, judge
 from tests.archive.rows import code, put_record, registration
 from tests.repair.test_eligibility import GENERAL, D, _entry, profile_of
@@ -24,6 +29,18 @@ def test_a_repair_ends_publicity_and_a_restart_counts_again_from_the_revocation(
     restarted = dataclasses.replace(profile, restarts={pid: D(2026, 7, 1)})
     assert repair_dates(restarted, pid, D(2026, 7, 1)).published_on == D(2026, 7, 1)
     assert repair_dates(restarted, pid, D(2026, 6, 30)).published_on is None
+
+
+def test_a_revocation_is_public_from_its_day_for_three_years() -> None:
+    profile, [pid] = profile_of(GENERAL)
+    restarted = dataclasses.replace(profile, restarts={pid: D(2026, 7, 1)})
+    assert published_revocations(restarted, D(2026, 6, 30)) == ()
+    [first] = published_revocations(restarted, D(2026, 7, 1))
+    assert (first.record_id, first.revoked_on, first.public_until) == (
+        pid, D(2026, 7, 1), D(2029, 7, 2))
+    assert published_revocations(restarted, D(2029, 7, 1)) == (first,)
+    assert published_revocations(restarted, D(2029, 7, 2)) == ()
+    assert published_revocations(profile, D(2026, 7, 1)) == ()
 
 
 def test_verification_no_longer_counts_a_repaired_penalty_or_entry() -> None:
