@@ -93,12 +93,14 @@ def _check_config(settings: Settings) -> None:
     """Fail before binding a port when a configuration file is wrong."""
     from adapters.config import ConfigError
     from gateway.keyareas import KeyAreaRulesError
-    from gateway.lifecycle import load_key_area_rules, load_sources
+    from gateway.lifecycle import load_key_area_rules, load_rule_sets, load_sources
+    from gateway.rules.config import RulesConfigError
 
     try:
         load_sources(settings)
         load_key_area_rules(settings)
-    except (ConfigError, KeyAreaRulesError) as exc:
+        load_rule_sets(settings)
+    except (ConfigError, KeyAreaRulesError, RulesConfigError) as exc:
         raise CommandError(f"configuration error: {exc}") from None
 
 

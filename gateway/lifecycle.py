@@ -18,6 +18,7 @@ from gateway.database import create_pool, resolve_url
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules, load_rules
 from gateway.migrate import migrate
 from gateway.refresh import SourceRefresher
+from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig, load_rules_config
 from gateway.services import Services
 from gateway.settings import Settings
 from gateway.sync import run_periodically
@@ -44,6 +45,13 @@ def load_sources(settings: Settings) -> SourcesConfig | None:
     return load_sources_config(settings.sources_config, os.environ)
 
 
+def load_rule_sets(settings: Settings) -> RulesConfig:
+    """The rule sets and working-day calendar, with the configured corrections if any."""
+    if settings.rules_config is None:
+        return DEFAULT_RULES_CONFIG
+    return load_rules_config(settings.rules_config)
+
+
 def load_key_area_rules(settings: Settings) -> KeyAreaRules:
     """The configured key-area rules, or the built-in ones."""
     return DEFAULT_RULES if settings.key_area_rules is None else load_rules(settings.key_area_rules)
@@ -54,6 +62,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
     """Open the archive, the sources and the background sync; close them on exit."""
     sources = load_sources(settings)
     rules = load_key_area_rules(settings)
+    rule_sets = load_rule_sets(settings)
     # The background sync holds its connections (and locks) for whole runs: a pool of its own.
     url = await archive_url(settings)
     pool = await create_pool(url)
@@ -76,6 +85,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
                 sources=sources,
                 refresher=refresher,
                 key_area_rules=rules,
+                rules=rule_sets,
                 access=access,
                 audit=audit,
                 verifier=Verifier(
@@ -84,6 +94,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
                     settings.issuer,
                     dt.timedelta(seconds=settings.verification_max_staleness),
                     sources,
+                    rule_sets,
                 ),
             )
     finally:

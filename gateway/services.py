@@ -9,6 +9,7 @@ import asyncpg
 
 from gateway.freshness import Refresher
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules
+from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ class Services:
     sources: SourcesConfig | None
     refresher: Refresher | None
     key_area_rules: KeyAreaRules = DEFAULT_RULES
+    rules: RulesConfig = DEFAULT_RULES_CONFIG
+    """Rule sets and the working-day calendar (RULES_CONFIG corrections applied)."""
     access: Access | None = None
     """Keys, token endpoint and authenticator; None in tests that serve only the schema."""
     audit: AuditWriter | None = None

@@ -29,6 +29,8 @@ class Settings:
     data_dir: Path
     sources_config: Path | None
     key_area_rules: Path | None
+    rules_config: Path | None
+    """TOML corrections to the built-in rule sets and the working-day calendar."""
     host: str
     port: int
     sync_enabled: bool
@@ -72,6 +74,7 @@ class Settings:
             data_dir=_data_dir(env),
             sources_config=_existing_file(env, "SOURCES_CONFIG"),
             key_area_rules=_existing_file(env, "KEY_AREA_RULES"),
+            rules_config=_existing_file(env, "RULES_CONFIG"),
             host=_host(env),
             port=_int(env, "GATEWAY_PORT", 8000, 1, 65535),
             sync_enabled=_bool(env, "GATEWAY_SYNC", True),

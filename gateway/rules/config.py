@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.records import PenaltyMeasure
-from gateway.rules.calendar import WorkingCalendar
+from gateway.rules.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from gateway.rules.purposes import (
     DEFAULT_VERIFICATION_RULES,
     VerificationRuleBook,
@@ -53,6 +53,9 @@ class RulesConfig:
     calendar: WorkingCalendar
     verification: VerificationRuleBook = DEFAULT_VERIFICATION_RULES
 
+
+DEFAULT_RULES_CONFIG = RulesConfig(DEFAULT_RULES, DEFAULT_CALENDAR)
+"""The built-in rule sets and the official calendar, without corrections."""
 
 _INT_FIELDS = frozenset({
     "minor_public_months", "general_public_months", "serious_public_months",

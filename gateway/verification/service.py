@@ -22,6 +22,7 @@ from gateway.archive.valid_time import load_profiles_valid_at
 from gateway.clock import utcnow
 from gateway.freshness import SourceFreshness
 from gateway.rules.calendar import local_date
+from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig
 from gateway.rules.verification import Purpose, judge
 from gateway.verification.freshness import current_freshness
 from gateway.verification.model import IssuedFinding, Verification
@@ -46,6 +47,7 @@ class Verifier:
     issuer: str
     max_staleness: dt.timedelta
     sources: SourcesConfig | None = None
+    rules: RulesConfig = DEFAULT_RULES_CONFIG
 
     async def verify(
         self,
@@ -90,7 +92,8 @@ class Verifier:
         keys: SigningKeys,
     ) -> Verification:
         stale = [s.source for s in sources if s.stale]
-        judgement = judge(profile, purpose, local_date(at), stale_sources=stale)
+        judgement = judge(profile, purpose, local_date(at), stale_sources=stale,
+                          rules=self.rules.verification, publicity_rules=self.rules.rules)
         unsigned = Verification(
             id=str(uuid.uuid4()),
             uscc=uscc,

@@ -30,7 +30,9 @@ _ID = "The application's id (CreditRepair.id)."
 def _repairs(info: Info) -> CreditRepairs:
     """The repair procedure, after checking the caller may take its steps."""
     require(info, Scope.REPAIR_WRITE)
-    return CreditRepairs(info.context.services.pool)
+    services = info.context.services
+    return CreditRepairs(services.pool, calendar=services.rules.calendar,
+                         rules=services.rules.rules)
 
 
 def _caller(info: Info) -> str | None:

@@ -483,3 +483,16 @@ def test_a_broken_sources_file_stops_sync_naming_the_problem(
     assert problem in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_a_broken_rules_file_stops_serve_naming_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text('[calendar]\nextra_holidays = ["2027-02-30"]\n', encoding="utf-8")
+    env = {"RULES_CONFIG": str(path), "GATEWAY_DATA_DIR": str(tmp_path / "data"),
+           "DATABASE_URL": UNREACHABLE}
+    result = _cli("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("credit-gateway: configuration error: ")
+    assert "extra_holidays" in result.stderr and "2027-02-30" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()

@@ -46,6 +46,7 @@ def test_good_values(tmp_path: Path) -> None:
         ("CACHE_URL", "memcached://x", "redis"),
         ("SOURCES_CONFIG", "/nonexistent/sources.toml", "existing TOML file"),
         ("KEY_AREA_RULES", "/nonexistent/rules.toml", "existing TOML file"),
+        ("RULES_CONFIG", "/nonexistent/rules.toml", "existing TOML file"),
         ("GATEWAY_PORT", "eighty", "whole number"),
         ("GATEWAY_PORT", "0", "whole number from 1 to 65535"),
         ("GATEWAY_PORT", "70000", "whole number from 1 to 65535"),
