@@ -182,6 +182,9 @@ class Inspection:
     result_text: str | None = None
     product: str | None = None
     key_area: KeyArea | None = None
+    penalty_number: str | None = None
+    """Decision number of the penalty the problem found led to (同一违法行为), if any: the
+    result is then public and repaired together with that penalty."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 
 from gateway.archive.profile import Profile, Stored
-from gateway.records import Listing, ListKind
+from gateway.records import Inspection, Listing, ListKind, Penalty
 from gateway.rules.publicity import period_end
 
 REPAIRED_REASON = "信用修复（credit repair approved）"
@@ -57,6 +57,28 @@ def repair_dates(profile: Profile, record_id: str, on: dt.date) -> RepairDates:
     if restart is not None and restart > on:
         restart = None
     return RepairDates(profile.repairs.get(record_id), restart)
+
+
+def linked_penalty(profile: Profile, inspection: Inspection) -> Stored[Penalty] | None:
+    """The profile's penalty that the inspection result led to, if it names one."""
+    number = inspection.penalty_number
+    if number is None:
+        return None
+    return next((s for s in profile.penalties if s.record.decision_number == number), None)
+
+
+def inspection_repair_dates(
+    profile: Profile, stored: Stored[Inspection], on: dt.date
+) -> RepairDates:
+    """As `repair_dates`, but a result linked to a penalty follows that penalty's repair and
+    restart too (the two are repaired together)."""
+    own = repair_dates(profile, stored.id, on)
+    penalty = linked_penalty(profile, stored.record)
+    if penalty is None:
+        return own
+    theirs = repair_dates(profile, penalty.id, on)
+    return RepairDates(own.repaired_on or theirs.repaired_on,
+                       own.published_on or theirs.published_on)
 
 
 def effective_listing(profile: Profile, stored: Stored[Listing], on: dt.date) -> Listing:

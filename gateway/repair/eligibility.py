@@ -20,8 +20,10 @@ decides, see gateway.rules.ruleset):
   target is still public, so such a penalty falls within its period.
 - Inspection result: negative and still public. Under Order 107 a negative result with no or a
   minor penalty stops being public after 3 months: not needed. Under the 2021 rules it stays
-  public 3 years and may be repaired after the general wait. A result followed by a general or
-  serious penalty is repaired with that penalty (the archive does not link them).
+  public 3 years and may be repaired after the general wait. A result that names the penalty it
+  led to (`Inspection.penalty_number`), when that penalty is general or serious, is repaired
+  with that penalty: applying for the result itself is refused, and the penalty's approval
+  repairs both (gateway.repair.effects.inspection_repair_dates).
 - Abnormal-list entry: in force (the cause must be corrected; no minimum period).
 - Serious-list entry: in force, at least one year on the list, no statutory restriction still
   running, and no serious listing of the enterprise since.
@@ -36,7 +38,7 @@ from collections.abc import Collection
 
 from gateway.archive.profile import Profile, Stored, listing_active
 from gateway.records import Inspection, Listing, ListKind, Penalty, R
-from gateway.repair.effects import effective_listing, repair_dates
+from gateway.repair.effects import effective_listing, linked_penalty, repair_dates
 from gateway.repair.model import OPEN_STATUSES, Repair, RepairRefused, RepairStatus, RepairTarget
 from gateway.rules.publicity import (
     PublicityState,
@@ -46,6 +48,7 @@ from gateway.rules.publicity import (
     period_end,
 )
 from gateway.rules.ruleset import DEFAULT_RULES, RuleBook
+from gateway.rules.severity import Severity, penalty_severity
 
 FRAUD_BLOCK_MONTHS = 36
 SERIOUS_LIST_MIN_MONTHS = 12
@@ -181,6 +184,7 @@ def _inspection(
     name = inspection.reference
     if inspection.result not in rule_set.negative_inspection_results:
         raise RepairRefused(f"inspection {name} found no problem: nothing to repair")
+    _not_with_penalty(profile, inspection, today, rules)
     start = repair_dates(profile, record_id, today).published_on
     publicity = inspection_publicity(inspection, today, published_on=start, rules=rules)
     if publicity.state is not PublicityState.PUBLIC:
@@ -192,6 +196,21 @@ def _inspection(
     if today < earliest:
         raise RepairRefused(f"inspection {name}: the minimum period is not over; repair may be "
                             f"applied for from {earliest}")
+
+
+def _not_with_penalty(
+    profile: Profile, inspection: Inspection, today: dt.date, rules: RuleBook
+) -> None:
+    """A result that led to a penalty above the minor tier is repaired with that penalty."""
+    penalty = linked_penalty(profile, inspection)
+    if penalty is None:
+        return
+    number = penalty.record.decision_number
+    tier = penalty_severity(penalty.record, today, rules=rules,
+                            serious_listed=number in _serious_numbers(profile, today))
+    if tier is not Severity.MINOR:
+        raise RepairRefused(f"inspection {inspection.reference} led to penalty {number}: it is "
+                            f"repaired together with that penalty, apply for the penalty")
 
 
 def _listing(

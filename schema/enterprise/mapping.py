@@ -19,12 +19,14 @@ from gateway.repair.effects import (
     REVOCATION_NOTICE,
     RepairDates,
     effective_listings,
+    inspection_repair_dates,
+    linked_penalty,
     published_revocations,
     repair_dates,
 )
 from gateway.rules.publicity import Publicity as RulesPublicity
 from gateway.rules.publicity import inspection_publicity, penalty_publicity
-from gateway.rules.severity import penalty_severity
+from gateway.rules.severity import Severity, penalty_severity
 from schema.enterprise.types import (
     Commitment,
     Enterprise,
@@ -110,11 +112,16 @@ def penalty_type(
 
 
 def inspection_type(
-    s: archive.Stored[records.Inspection], today: dt.date, repair: RepairDates = _NO_REPAIR
+    s: archive.Stored[records.Inspection],
+    today: dt.date,
+    repair: RepairDates = _NO_REPAIR,
+    penalty_tier: Severity | None = None,
 ) -> Inspection:
+    """`penalty_tier`: the tier of the penalty the result led to, if it names one."""
     r = s.record
     rules_publicity = inspection_publicity(
-        r, today, repaired_on=repair.repaired_on, published_on=repair.published_on
+        r, today, repaired_on=repair.repaired_on, published_on=repair.published_on,
+        penalty_tier=penalty_tier,
     )
     return Inspection(
         id=strawberry.ID(s.id),
@@ -126,6 +133,7 @@ def inspection_type(
         result_text=r.result_text,
         product=r.product,
         key_area=r.key_area,
+        penalty_number=r.penalty_number,
         publicity=publicity(rules_publicity),
         provenance=provenance(s.provenance),
     )
@@ -173,6 +181,17 @@ def serious_list_decisions(profile: archive.Profile, today: dt.date) -> frozense
     )
 
 
+def _linked_tier(
+    profile: archive.Profile, inspection: records.Inspection, today: dt.date,
+    serious: frozenset[str],
+) -> Severity | None:
+    penalty = linked_penalty(profile, inspection)
+    if penalty is None:
+        return None
+    number = penalty.record.decision_number
+    return penalty_severity(penalty.record, today, serious_listed=number in serious)
+
+
 def enterprise_type(
     profile: archive.Profile,
     today: dt.date,
@@ -190,7 +209,9 @@ def enterprise_type(
         for s in profile.penalties
     ]
     inspections = [
-        inspection_type(s, today, repair_dates(profile, s.id, today)) for s in profile.inspections
+        inspection_type(s, today, inspection_repair_dates(profile, s, today),
+                        _linked_tier(profile, s.record, today, serious))
+        for s in profile.inspections
     ]
     listings = [listing_type(s, today) for s in effective_listings(profile, today)]
     return Enterprise(

@@ -108,6 +108,11 @@ class Inspection:
     result_text: str | None = strawberry.field(description="The result in the source's words.")
     product: str | None = strawberry.field(description="Sampled product, for sampling.")
     key_area: records.KeyArea | None = strawberry.field(description="Key area concerned.")
+    penalty_number: str | None = strawberry.field(
+        default=None,
+        description="Decision number of the penalty the problem found led to, if the source "
+        "names one: the result is then public, and repaired, together with that penalty.",
+    )
     publicity: Publicity = strawberry.field(description="Publicity of the result today.")
     provenance: Provenance = strawberry.field(description=_PROVENANCE)
 

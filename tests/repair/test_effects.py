@@ -10,16 +10,18 @@ from typing import Any
 import asyncpg
 
 from gateway.archive.profile import load_profile
-from gateway.records import ListKind
+from gateway.records import InspectionResult, ListKind
 from gateway.repair.effects import (
     REPAIRED_REASON,
+    RepairDates,
     effective_listing,
+    inspection_repair_dates,
     published_revocations,
     repair_dates,
 )
 from gateway.rules.verification import FindingCode, Purpose, judge
 from tests.archive.rows import code, put_record, registration
-from tests.repair.test_eligibility import GENERAL, D, _entry, profile_of
+from tests.repair.test_eligibility import GENERAL, D, _entry, _inspection, profile_of
 
 
 def test_a_repair_ends_publicity_and_a_restart_counts_again_from_the_revocation() -> None:
@@ -41,6 +43,21 @@ def test_a_revocation_is_public_from_its_day_for_three_years() -> None:
     assert published_revocations(restarted, D(2029, 7, 1)) == (first,)
     assert published_revocations(restarted, D(2029, 7, 2)) == ()
     assert published_revocations(profile, D(2026, 7, 1)) == ()
+
+
+def test_a_linked_inspection_follows_its_penalty_repair_and_restart() -> None:
+    linked = dataclasses.replace(
+        _inspection(InspectionResult.RULE_VIOLATION, D(2026, 1, 20)),
+        penalty_number=GENERAL.decision_number)
+    profile, [pid, iid] = profile_of(GENERAL, linked)
+    [stored] = profile.inspections
+    assert inspection_repair_dates(profile, stored, D(2026, 6, 1)) == RepairDates(None, None)
+    repaired = dataclasses.replace(profile, repairs={pid: D(2026, 6, 1)})
+    assert inspection_repair_dates(repaired, stored, D(2026, 6, 1)).repaired_on == D(2026, 6, 1)
+    restarted = dataclasses.replace(profile, restarts={pid: D(2026, 7, 1)})
+    assert inspection_repair_dates(restarted, stored, D(2026, 7, 1)).published_on == D(2026, 7, 1)
+    unlinked = dataclasses.replace(profile, repairs={iid: D(2026, 5, 1)})
+    assert inspection_repair_dates(unlinked, stored, D(2026, 6, 1)).repaired_on == D(2026, 5, 1)
 
 
 def test_verification_no_longer_counts_a_repaired_penalty_or_entry() -> None:

@@ -197,6 +197,25 @@ def test_inspections() -> None:
     refused(profile, recent_id, D(2026, 4, 11), "not public")
 
 
+def test_an_inspection_linked_to_a_general_penalty_is_repaired_with_it() -> None:
+    penalty = fine("汕市监罚〔2026〕9号", D(2026, 2, 10))
+    linked = dataclasses.replace(_inspection(InspectionResult.RULE_VIOLATION, D(2026, 1, 20)),
+                                 penalty_number="汕市监罚〔2026〕9号")
+    profile, [pid, iid] = profile_of(penalty, linked)
+    refused(profile, iid, D(2026, 6, 1), "repaired together with that penalty")
+    assert check(profile, pid, D(2026, 6, 1)) is RepairTarget.PENALTY
+    # A penalty in the minor tier does not hold the result: its own rules apply.
+    small = fine("汕市监罚〔2026〕10号", D(2026, 2, 10), fine_amount=Decimal("2000"),
+                 violation="未按规定标价", legal_basis=None)
+    minor = dataclasses.replace(linked, penalty_number="汕市监罚〔2026〕10号")
+    profile, [_, mid] = profile_of(small, minor)
+    refused(profile, mid, D(2026, 2, 1), "not needed")
+    # A number no penalty of the profile has changes nothing.
+    unknown = dataclasses.replace(linked, penalty_number="汕市监罚〔2026〕99号")
+    profile, [uid] = profile_of(unknown)
+    refused(profile, uid, D(2026, 2, 1), "not needed")
+
+
 def _entry(kind: ListKind, on: D, **fields: Any) -> Listing:
     return Listing(USCC, kind, "汕头市测试有限公司", "理由", on, "汕头市市场监督管理局", **fields)
 
