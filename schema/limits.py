@@ -29,6 +29,7 @@ from graphql import (
     GraphQLSyntaxError,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
@@ -50,6 +51,11 @@ PLAIN_LIST_WEIGHT = 10
 """Items a list field without a page size (e.g. Enterprise.penalties) is assumed to hold."""
 DEFAULT_PAGE_SIZE = 20
 """Page size of a paged field whose `first` is absent or null (the schema's default)."""
+VERIFICATION_COST = 10
+"""Cost of each code of `verifyCredits`, whatever is selected of its result: each one loads a
+profile, is judged, signed and stored."""
+PRICED_PER_CODE = {"verifyCredits": "usccs"}
+"""Fields that cost VERIFICATION_COST per item of a list argument, by the argument's name."""
 COST_CEILING = 10**15
 """Costs are counted up to this, so a crafted document cannot make the count itself huge."""
 
@@ -201,7 +207,8 @@ def _fragments(rule: ValidationRule) -> dict[str, FragmentDefinitionNode]:
 class QueryCost:
     """The cost of one operation: every field 1, a list field's subtree times the items it
     may hold: the page size (`first`) of the paged field it belongs to, else
-    PLAIN_LIST_WEIGHT; nested lists multiply."""
+    PLAIN_LIST_WEIGHT; nested lists multiply. A batch verification costs VERIFICATION_COST
+    per code asked for."""
 
     def __init__(
         self,
@@ -249,6 +256,9 @@ class QueryCost:
         definition = fields.get(node.name.value)
         if node.name.value.startswith("__") or definition is None:
             return 0  # introspection is bounded by MaxIntrospectionDepthRule
+        per_code = PRICED_PER_CODE.get(node.name.value)
+        if per_code is not None and per_code in definition.args:
+            return 1 + VERIFICATION_COST * self._list_length(node, per_code)
         first = self._page_size(node) if "first" in definition.args else None
         weight = 1
         if isinstance(get_nullable_type(definition.type), GraphQLList):
@@ -266,6 +276,18 @@ class QueryCost:
         argument = next((a for a in node.arguments or () if a.name.value == "first"), None)
         value = self._int_value(argument.value) if argument else None
         return DEFAULT_PAGE_SIZE if value is None else max(value, 0)
+
+    def _list_length(self, node: FieldNode, name: str) -> int:
+        """Items of list argument `name` (a literal or a variable); 1 when not a list (such
+        a request is refused by validation anyway)."""
+        argument = next((a for a in node.arguments or () if a.name.value == name), None)
+        value = argument.value if argument else None
+        if isinstance(value, VariableNode):
+            given = self._variables.get(value.name.value)
+            return len(given) if isinstance(given, list) else 1
+        if isinstance(value, ListValueNode):
+            return len(value.values)
+        return 1
 
     def _int_value(self, value: ValueNode | None) -> int | None:
         if isinstance(value, IntValueNode):

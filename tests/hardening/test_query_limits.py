@@ -152,6 +152,10 @@ def cost(query: str, variables: dict[str, Any] | None = None) -> int:
     return priced[1]
 
 
+BATCH = """
+query($codes: [USCC!]!) { verifyCredits(usccs: $codes, purpose: GOVERNMENT_PROCUREMENT) {
+  id verdict token findings { code effect summary legalBasis } } }
+"""
 PAGE = "query($n: Int{default}) {{ enterprises(first: $n) {{ edges {{ node {{ name }} }} }} }}"
 
 
@@ -173,6 +177,13 @@ PAGE = "query($n: Int{default}) {{ enterprises(first: $n) {{ edges {{ node {{ na
         (PAGE.format(default=""), {"n": "many"}, 1 + (1 + 20 * 2)),  # refused later
         ("{ __schema { types { fields { name } } } __typename }", None, 0),
         ("{ ...S } fragment S on Query { sources { name } }", None, 1 + 10),
+        # A batch verification costs 10 per code, whatever is selected.
+        (f'{{ verifyCredits(usccs: ["{USCC}", "{USCC}"], purpose: HONOURS) {{ id }} }}', None,
+         1 + 10 * 2),
+        (BATCH, {"codes": [USCC] * 1000}, 1 + 10 * 1000),
+        (f'{{ a: verifyCredits(usccs: ["{USCC}"], purpose: HONOURS) {{ id verdict token }}'
+         f' b: verifyCredits(usccs: "{USCC}", purpose: HONOURS) {{ id }} }}', None,
+         (1 + 10) + (1 + 10)),  # a single code coerced to a list
     ],
 )
 def test_the_cost_of_a_query(query: str, variables: dict[str, Any] | None, expected: int) -> None:
@@ -193,6 +204,15 @@ async def test_the_cost_follows_the_page_size_variable(schema: GatewaySchema) ->
     assert codes(errors) == ["QUERY_TOO_COMPLEX"]
     assert errors[0]["message"] == "the query costs 102; at most 100 is allowed"
     assert cost(query, {"n": 49}) == 100  # within: served (see test_http_limits)
+
+
+def test_three_full_batches_in_one_request_are_over_the_default_cost_limit() -> None:
+    aliases = " ".join(
+        f"b{i}: verifyCredits(usccs: $codes, purpose: HONOURS) {{ id }}" for i in range(3)
+    )
+    query = f"query($codes: [USCC!]!) {{ {aliases} }}"
+    assert cost(BATCH, {"codes": [USCC] * 1000}) <= 25_000  # one batch of 1,000 is served
+    assert cost(query, {"codes": [USCC] * 1000}) > 25_000
 
 
 async def test_a_huge_cost_is_shown_as_a_bound(schema: GatewaySchema) -> None:
