@@ -245,7 +245,12 @@ class RateLimit:
     """Counts requests to `paths` against the caller's quota and answers 429 with
     Retry-After once it is used up. The caller is scope["state"]["principal"] (set by the
     authentication middleware before this one; PUBLIC when absent), its address
-    scope["client"] (behind a proxy, run uvicorn with --forwarded-allow-ips)."""
+    scope["client"] (behind a proxy, run uvicorn with --forwarded-allow-ips).
+
+    A WebSocket handshake counts against its address's quota (its caller is known only
+    later, from connection_init) and is refused (HTTP 403) once that is used up; the limiter
+    is left in the socket's state, so that each subscription it starts is counted against
+    the caller's quota too (schema.events.socket)."""
 
     def __init__(
         self, app: ASGIApp, limiter: RateLimiter, paths: Sequence[str] = RATE_LIMITED_PATHS
@@ -255,8 +260,13 @@ class RateLimit:
         self.paths = tuple(p.rstrip("/") for p in paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].rstrip("/") not in self.paths:
+        if scope["type"] not in ("http", "websocket") or (
+            scope["path"].rstrip("/") not in self.paths
+        ):
             await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await self._socket(scope, receive, send)
             return
         wait = await self.limiter.hit(principal_of(scope), address_of(scope))
         if wait is None:
@@ -267,6 +277,19 @@ class RateLimit:
             send, 429, f"too many requests; retry in {seconds} s", ErrorCode.RATE_LIMITED,
             [("Retry-After", str(seconds))],
         )
+
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if await self.limiter.hit(PUBLIC, address_of(scope)) is not None:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        scope.setdefault("state", {})[LIMITER_STATE] = self.limiter
+        await self.app(scope, receive, send)
+
+
+LIMITER_STATE = "rate_limiter"
+"""Key of the RateLimiter in a WebSocket's state."""
 
 
 def principal_of(scope: Scope) -> Principal:

@@ -3,7 +3,9 @@
 The edge authenticates HTTP requests only; a socket's caller is known once its
 connection_init arrives, from the same Authorization and X-Purpose values in its payload.
 Only subscriptions run on a socket: queries and mutations go over HTTP, where every answer
-is audited and counted against the caller's quota.
+is audited and counted against the caller's quota. The handshake counts against the
+address's quota (gateway.middleware.RateLimit) and every subscription started against the
+caller's.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 
 from auth.authenticate import BadPurpose, Unauthenticated
 from auth.principal import Principal
+from gateway.middleware import LIMITER_STATE, address_of
+from gateway.ratelimit import RateLimiter, retry_after
 from gateway.services import Services
 from schema.context import Context, build_context
 from schema.errors import ErrorCode
@@ -79,15 +83,32 @@ class SubscriptionsOnly(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws that answers a query or mutation with an error message."""
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged and not _is_subscription(message):
-            error = GraphQLError(
+        if self.connection_acknowledged:
+            refusal = await self._refusal(message)
+            if refusal is not None:
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [refusal.formatted]}
+                )
+                return
+        await super().handle_subscribe(message)
+
+    async def _refusal(self, message: SubscribeMessage) -> GraphQLError | None:
+        """Why an operation of an admitted caller is not started, if it is not: it is not a
+        subscription, or the caller's quota is used up (each subscription counts)."""
+        if not _is_subscription(message):
+            return GraphQLError(
                 SUBSCRIPTIONS_ONLY, extensions={"code": ErrorCode.BAD_USER_INPUT.value}
             )
-            await self.send_message(
-                {"id": message["id"], "type": "error", "payload": [error.formatted]}
-            )
-            return
-        await super().handle_subscribe(message)
+        context = self.context
+        limiter = getattr(context.request.state, LIMITER_STATE, None)
+        if not isinstance(limiter, RateLimiter):
+            return None
+        wait = await limiter.hit(context.principal, address_of(context.request.scope))
+        if wait is None:
+            return None
+        seconds = retry_after(wait)
+        return GraphQLError(f"too many requests; retry in {seconds} s",
+                            extensions={"code": ErrorCode.RATE_LIMITED.value})
 
 
 def _is_subscription(message: SubscribeMessage) -> bool:
