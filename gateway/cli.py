@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the hash-chained audit trail")
     audit_actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     audit_actions.add_parser("verify", help="check the chain; names any changed row")
+    events = commands.add_parser("events", help="the change feed")
+    event_actions = events.add_subparsers(dest="action", required=True, metavar="ACTION")
+    prune = event_actions.add_parser("prune", help="delete events older than the retention")
+    prune.add_argument("--days", type=_days, metavar="N",
+                       help="keep N days (default GATEWAY_EVENTS_RETENTION_DAYS)")
     demo = commands.add_parser("demo", help="generate a Shantou data set, sync it and serve it")
     demo.add_argument(
         "--enterprises",
@@ -62,6 +67,16 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if not 1 <= value <= 1_000_000:
         raise argparse.ArgumentTypeError(f"expected 1 to 1000000, got {value}")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if not 1 <= value <= 36_500:
+        raise argparse.ArgumentTypeError(f"expected 1 to 36500 days, got {value}")
     return value
 
 

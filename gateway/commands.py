@@ -33,6 +33,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _access(args, settings)
     if args.command == "audit":
         return asyncio.run(audit_verify(settings))
+    if args.command == "events":
+        return asyncio.run(prune_events(settings, args.days))
     if args.command == "demo":
         data_dir = Path(args.data_dir).expanduser() if args.data_dir else settings.data_dir
         # The issuer names this server unless configured: the demo's port may differ.
@@ -76,6 +78,23 @@ async def audit_verify(settings: Settings) -> int:
         return await verify_command(pool)
     finally:
         await pool.close()
+
+
+async def prune_events(settings: Settings, days: int | None) -> int:
+    """Delete change-feed events older than `days` (default: the configured retention)."""
+    from gateway.events.retention import prune_events as prune
+    from gateway.lifecycle import open_archive
+
+    keep = days if days is not None else settings.events_retention_days
+    if keep == 0:
+        raise CommandError("GATEWAY_EVENTS_RETENTION_DAYS is 0 (keep for ever): pass --days N")
+    pool = await open_archive(settings)
+    try:
+        deleted = await prune(pool, keep)
+    finally:
+        await pool.close()
+    print(f"pruned {deleted} events older than {keep} days")
+    return 0
 
 
 def serve(settings: Settings) -> int:

@@ -15,6 +15,7 @@ from adapters.config import SourcesConfig, load_sources_config
 from auth.access import start_access
 from gateway.audit.writer import AuditWriter
 from gateway.database import create_pool, resolve_url
+from gateway.events.retention import prune_periodically
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules, load_rules
 from gateway.migrate import migrate
 from gateway.refresh import SourceRefresher
@@ -77,6 +78,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         # Each source's sync holds a connection (and its lock) for its whole run.
         sync_pool = await create_pool(url, min_size=1, max_size=len(sources.sources) + 1)
         background = asyncio.create_task(_sync_until(sync_pool, sources, rules, stop))
+    pruning = _start_pruning(settings, pool, stop)
     try:
         async with start_access(settings, pool, url) as access, _audit(settings, pool) as audit:
             yield Services(
@@ -101,6 +103,8 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         stop.set()
         if background is not None:
             await _stop(background)
+        if pruning is not None:
+            await _stop(pruning)
         if refresher is not None:
             await refresher.aclose()
         await pool.close()
@@ -127,6 +131,15 @@ async def _sync_until(
         await run_periodically(pool, sources, rules, stop)
     finally:
         await pool.close()
+
+
+def _start_pruning(
+    settings: Settings, pool: asyncpg.Pool[Any], stop: asyncio.Event
+) -> asyncio.Task[None] | None:
+    """The change feed's pruning, unless it keeps events for ever."""
+    if settings.events_retention_days == 0:
+        return None
+    return asyncio.create_task(prune_periodically(pool, settings.events_retention_days, stop))
 
 
 async def _stop(task: asyncio.Task[None], grace: float = 10.0) -> None:

@@ -63,6 +63,8 @@ class Settings:
     """The bureau this gateway serves: the department of records its supervisors decide."""
     verification_max_staleness: int
     """Seconds a source's data may be old before a verification needing it is INDETERMINATE."""
+    events_retention_days: int
+    """Days the change feed keeps events (0: for ever)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -205,6 +207,7 @@ def _access_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "verification_max_staleness": _int(
             env, "VERIFICATION_MAX_STALENESS", 86_400, 60, 30 * 86_400
         ),
+        "events_retention_days": _int(env, "GATEWAY_EVENTS_RETENTION_DAYS", 180, 0, 36_500),
     }
 
 

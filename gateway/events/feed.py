@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from gateway.archive import Queryable
-from gateway.events.cursor import Position
+from gateway.events.cursor import START, Position
 
 MAX_FIRST = 1000
 MAX_USCCS = 1000
@@ -59,7 +59,10 @@ class InvalidRead(ValueError):
 # The horizon and the rows come from one snapshot: one statement.
 _READ = """
 WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-SELECT h.xmin::text AS horizon, e.xid::text AS xid, e.seq, e.at, e.uscc, e.kind,
+SELECT h.xmin::text AS horizon,
+       (SELECT p.xid::text FROM credit_events_pruned p) AS pruned_xid,
+       (SELECT p.seq FROM credit_events_pruned p) AS pruned_seq,
+       e.xid::text AS xid, e.seq, e.at, e.uscc, e.kind,
        e.record_pk, e.record_kind, e.source, e.version
 FROM horizon h
 LEFT JOIN LATERAL (
@@ -88,11 +91,24 @@ async def read_events(
     check_read(first, usccs)
     codes = None if usccs is None else sorted(set(usccs))
     rows = await conn.fetch(_READ, str(after.xid), after.seq, codes, first + 1)
+    _check_retained(after, rows[0])
     horizon = Position(int(rows[0]["horizon"]), 0)
     events = [_event(row) for row in rows if row["seq"] is not None]
     if len(events) > first:
         return Page(events[:first], True, events[first - 1].position)
     return Page(events, False, max(after, horizon))
+
+
+def _check_retained(after: Position, row: asyncpg.Record) -> None:
+    """Raise InvalidRead when events after `after` were pruned: the reader would miss them."""
+    if after == START or row["pruned_xid"] is None:
+        return
+    if after < Position(int(row["pruned_xid"]), row["pruned_seq"]):
+        raise InvalidRead(
+            "after: the events following this cursor were pruned (the feed keeps "
+            "GATEWAY_EVENTS_RETENTION_DAYS days): read the profiles again and resume from a "
+            "new cursor (without after, the feed starts at the oldest event kept)"
+        )
 
 
 async def horizon(conn: Queryable) -> Position:

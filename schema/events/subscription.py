@@ -10,7 +10,7 @@ from graphql import GraphQLError
 
 from gateway.audit.entry import AuditError
 from gateway.events.cursor import Position
-from gateway.events.feed import MAX_USCCS, CreditEvent, horizon
+from gateway.events.feed import MAX_USCCS, CreditEvent, InvalidRead, horizon
 from gateway.events.follow import follow
 from schema.auditing import AUDIT_FAILED, entry_for
 from schema.context import Context, Info
@@ -80,11 +80,14 @@ async def credit_changed(
     if usccs is not None and not 1 <= len(usccs) <= MAX_USCCS:
         raise BadUserInputError(f"usccs must hold 1 to {MAX_USCCS} codes (or be null for all)")
     start = await _start(context, after)
-    async for batch in follow(context.services.pool, start, usccs):
-        await _still_admitted(context)
-        await _audit(context, batch)
-        for event in batch:
-            yield CreditEventType.of(event)
+    try:
+        async for batch in follow(context.services.pool, start, usccs):
+            await _still_admitted(context)
+            await _audit(context, batch)
+            for event in batch:
+                yield CreditEventType.of(event)
+    except InvalidRead as e:  # its cursor fell behind the retained feed
+        raise BadUserInputError(str(e)) from None
 
 
 @strawberry.type

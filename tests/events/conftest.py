@@ -13,7 +13,7 @@ from tests.auth.conftest import gateway  # noqa: F401 (the fixture, shared)
 @pytest.fixture
 async def feed_pool(clean_archive: asyncpg.Pool[Any]) -> asyncpg.Pool[Any]:
     """The pool, after emptying the archive and the change feed."""
-    await clean_archive.execute("TRUNCATE credit_events RESTART IDENTITY")
+    await clean_archive.execute("TRUNCATE credit_events, credit_events_pruned RESTART IDENTITY")
     return clean_archive
 
 
