@@ -15,6 +15,7 @@ from adapters.config import SourcesConfig, load_sources_config
 from auth.access import start_access
 from gateway.audit.writer import AuditWriter
 from gateway.database import create_pool, resolve_url
+from gateway.events.hub import FeedHub
 from gateway.events.retention import prune_periodically
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules, load_rules
 from gateway.migrate import migrate
@@ -79,6 +80,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         sync_pool = await create_pool(url, min_size=1, max_size=len(sources.sources) + 1)
         background = asyncio.create_task(_sync_until(sync_pool, sources, rules, stop))
     pruning = _start_pruning(settings, pool, stop)
+    feed_hub = FeedHub(pool)
     try:
         async with start_access(settings, pool, url) as access, _audit(settings, pool) as audit:
             yield Services(
@@ -98,6 +100,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
                     sources,
                     rule_sets,
                 ),
+                feed_hub=feed_hub,
             )
     finally:
         stop.set()
@@ -107,6 +110,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
             await _stop(pruning)
         if refresher is not None:
             await refresher.aclose()
+        await feed_hub.aclose()
         await pool.close()
 
 

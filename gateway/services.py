@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from adapters.config import SourcesConfig
     from auth.access import Access
     from gateway.audit.writer import AuditWriter
+    from gateway.events.hub import FeedHub
     from gateway.verification.service import Verifier
 
 
@@ -35,3 +36,5 @@ class Services:
     audit: AuditWriter | None = None
     """None when auditing is off (GATEWAY_AUDIT=false, never in production)."""
     verifier: Verifier | None = None
+    feed_hub: FeedHub | None = None
+    """The process's one reader of the change feed for subscriptions (None: each polls)."""

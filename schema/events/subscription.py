@@ -80,8 +80,12 @@ async def credit_changed(
     if usccs is not None and not 1 <= len(usccs) <= MAX_USCCS:
         raise BadUserInputError(f"usccs must hold 1 to {MAX_USCCS} codes (or be null for all)")
     start = await _start(context, after)
+    hub = context.services.feed_hub
+    batches = follow(context.services.pool, start, usccs) if hub is None else hub.follow(
+        start, usccs
+    )
     try:
-        async for batch in follow(context.services.pool, start, usccs):
+        async for batch in batches:
             await _still_admitted(context)
             await _audit(context, batch)
             for event in batch:

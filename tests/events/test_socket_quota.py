@@ -13,6 +13,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from gateway.settings import Settings
+from tests.archive.rows import code
 from tests.auth.conftest import Gateway
 from tests.events.test_subscription import (
     CHANGED,
@@ -41,9 +42,13 @@ def limited(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield Gateway(url, settings)
 
 
+QUIET = code(999)
+"""An enterprise without events: its subscriptions stay silent."""
+
+
 def _subscribe(n: int) -> str:
     return json.dumps({"id": str(n), "type": "subscribe",
-                       "payload": {"query": CHANGED, "variables": {"usccs": []}}})
+                       "payload": {"query": CHANGED, "variables": {"usccs": [QUIET]}}})
 
 
 async def test_each_subscription_counts_against_the_callers_quota(
