@@ -10,6 +10,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
 from gateway.audit.entry import AuditEntry
+from gateway.audit.hook import DecisionHook, audit_hook
 from gateway.audit.writer import AuditError
 from gateway.clock import utcnow
 from schema.context import Context
@@ -35,6 +36,14 @@ def note_access(context: Context, usccs: Iterable[str], group: str) -> None:
     if codes:
         context.touched.update(codes)
         context.field_groups.add(group)
+
+
+def decision_hook(context: Context, group: str) -> DecisionHook | None:
+    """The audit row of a decision about one enterprise, written in the decision's own
+    transaction (None when auditing is off). The request's row follows as usual."""
+    if context.services.audit is None:
+        return None
+    return audit_hook(lambda uscc: entry_for(context, [uscc], [group], context.operation_name))
 
 
 def audit_entry(context: Context) -> AuditEntry | None:

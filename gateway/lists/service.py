@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from gateway.archive.profile import Profile, Stored, load_profile
+from gateway.audit.hook import DecisionHook
 from gateway.clock import utcnow
 from gateway.database import Connection
 from gateway.lists import decisions, store
@@ -39,6 +40,9 @@ class ListDecisions:
     pool: asyncpg.Pool[Any]
     authority: str
     rules: RuleBook = DEFAULT_RULES
+    on_decision: DecisionHook | None = None
+    """Run in each decision's transaction once it is taken, before it commits (the audit row
+    of the decision); not run for a refused one."""
 
     async def enterprise_of(self, entry_id: str) -> str:
         """The code of a list entry; refused when there is no such entry."""
@@ -56,6 +60,8 @@ class ListDecisions:
             if profile is None:
                 raise DecisionRefused(f"no source knows the enterprise {uscc}")
             yield conn, profile
+            if self.on_decision is not None:
+                await self.on_decision(conn, uscc)
 
     async def _write(
         self, conn: Connection, listing: Listing, record_id: str | None = None

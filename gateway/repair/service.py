@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from gateway.archive.profile import Profile, load_profile
+from gateway.audit.hook import DecisionHook
 from gateway.database import Connection
 from gateway.lists import store as lists_store
 from gateway.repair import deadlines, eligibility, store
@@ -69,6 +70,9 @@ class CreditRepairs:
     pool: asyncpg.Pool[Any]
     calendar: WorkingCalendar = DEFAULT_CALENDAR
     rules: RuleBook = DEFAULT_RULES
+    on_decision: DecisionHook | None = None
+    """Run in each step's transaction once it is taken, before it commits (the audit row of
+    the step); not run for a refused one."""
 
     @contextlib.asynccontextmanager
     async def _locked(self, uscc: str) -> AsyncIterator[tuple[Connection, Profile]]:
@@ -79,6 +83,8 @@ class CreditRepairs:
             if profile is None:
                 raise RepairRefused(f"no source knows the enterprise {uscc}")
             yield conn, profile
+            if self.on_decision is not None:
+                await self.on_decision(conn, uscc)
 
     async def enterprise_of(self, repair: str) -> str:
         """The code of an application; refused when there is none."""

@@ -18,7 +18,7 @@ from gateway.lists.decisions import DecisionRefused
 from gateway.lists.grounds import AbnormalGround, RevocationGround
 from gateway.lists.service import ListDecisions
 from gateway.records import Listing as ListingRecord
-from schema.auditing import note_access
+from schema.auditing import decision_hook, note_access
 from schema.context import Info
 from schema.enterprise.mapping import listing_type
 from schema.enterprise.types import Listing
@@ -34,7 +34,8 @@ def _decisions(info: Info) -> ListDecisions:
     """The decisions of this gateway's bureau, after checking the caller may take them."""
     require(info, Scope.LISTS_WRITE)
     services = info.context.services
-    return ListDecisions(services.pool, services.settings.authority)
+    return ListDecisions(services.pool, services.settings.authority, services.rules.rules,
+                         decision_hook(info.context, DECISION_GROUP))
 
 
 @contextlib.contextmanager

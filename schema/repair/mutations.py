@@ -15,7 +15,7 @@ from auth.roles import Scope
 from gateway.clock import utcnow
 from gateway.repair.model import Repair, RepairOutcome, RepairRefused
 from gateway.repair.service import CreditRepairs
-from schema.auditing import note_access
+from schema.auditing import decision_hook, note_access
 from schema.context import Info
 from schema.errors import BadUserInputError
 from schema.permissions import require
@@ -32,7 +32,8 @@ def _repairs(info: Info) -> CreditRepairs:
     require(info, Scope.REPAIR_WRITE)
     services = info.context.services
     return CreditRepairs(services.pool, calendar=services.rules.calendar,
-                         rules=services.rules.rules)
+                         rules=services.rules.rules,
+                         on_decision=decision_hook(info.context, REPAIR_GROUP))
 
 
 def _caller(info: Info) -> str | None:

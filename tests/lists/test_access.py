@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from auth.roles import Role
+from gateway.lists.grounds import AbnormalGround
+from gateway.lists.service import ListDecisions
 from tests.archive.rows import penalty, put_record
 from tests.auth.conftest import Gateway, bearer, post
 from tests.lists.support import (
@@ -155,4 +157,43 @@ async def test_a_decision_over_get_is_refused_before_anything_runs(
         response = await http.get("/graphql", headers=supervisor, params={
             "query": document, "variables": json.dumps(variables)})
     assert response.status_code == 405
+    assert await archive_state(pool) == before
+
+
+async def _audit_rows(pool: asyncpg.Pool[Any], operation: str) -> list[Any]:
+    return list(await pool.fetch(
+        "SELECT request_id, usccs, field_groups FROM audit_log WHERE operation = $1 "
+        "ORDER BY seq", operation))
+
+
+async def test_a_taken_decision_commits_with_its_own_audit_row(
+    gateway: Gateway, seeded: tuple[asyncpg.Pool[Any], str, str]
+) -> None:
+    pool, uscc, _ = seeded
+    supervisor = await bearer(gateway, pool, Role.SUPERVISOR)
+    document, variables = _decisions(uscc, "0")[0]
+    named = document.replace("mutation ListAbnormal", "mutation ListAbnormalTwice")
+    body = await post(gateway, named, variables, supervisor)
+    assert body["data"]["listAbnormal"]["active"] is True
+    decision, request = await _audit_rows(pool, "ListAbnormalTwice")
+    assert decision["request_id"] == request["request_id"]
+    assert list(decision["usccs"]) == [uscc] == list(request["usccs"])
+    refused = await post(gateway, named, variables, supervisor)  # listed already
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert len(await _audit_rows(pool, "ListAbnormalTwice")) == 3  # the request's row only
+
+
+async def test_a_failing_audit_row_leaves_the_decision_untaken(
+    seeded: tuple[asyncpg.Pool[Any], str, str]
+) -> None:
+    pool, uscc, _ = seeded
+
+    async def failing(conn: Any, code: str) -> None:
+        raise RuntimeError(f"audit of {code} failed")
+
+    decisions = ListDecisions(pool, "汕头市市场监督管理局", on_decision=failing)
+    before = await archive_state(pool)
+    with pytest.raises(RuntimeError, match="audit of"):
+        await decisions.list_abnormal(uscc, AbnormalGround.ANNUAL_REPORT_NOT_FILED, TODAY,
+                                      "汕龙市监列异〔2026〕9号", TODAY)
     assert await archive_state(pool) == before
