@@ -8,14 +8,11 @@ OFFSET. Every statement is assembled from fixed fragments; user values are only 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
-import json
 from typing import Any
 
-from gateway.archive import Queryable
+from gateway.archive import Queryable, cursors
 from gateway.archive.grams import name_grams
 from gateway.lists import in_force
 from gateway.records import EnterpriseStatus, KeyArea, ListKind
@@ -184,21 +181,12 @@ def _relevance(name: str) -> str:
     )
 
 
-def _encode_cursor(key: dict[str, Any]) -> str:
-    text = json.dumps(key, separators=(",", ":"), sort_keys=True)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
 def _decode_cursor(cursor: str, by_name: bool) -> dict[str, Any]:
     """The sort key in a cursor; raises InvalidSearchError when it is not one of ours."""
     bad = InvalidSearchError("after: not a cursor of this search (use a pageInfo.endCursor)")
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key = json.loads(raw)
-    except (binascii.Error, ValueError):
-        raise bad from None
+    key = cursors.decode(cursor)
     expected = {"m", "r", "l", "u"} if by_name else {"m", "u"}
-    if not isinstance(key, dict) or set(key) != expected:
+    if key is None or set(key) != expected:
         raise bad
     if key["m"] != ("name" if by_name else "code") or not _is_code_like(key["u"]):
         raise bad
@@ -249,7 +237,7 @@ async def _page_by_code(
         f" ORDER BY e.uscc LIMIT {limit}"
     )
     rows = await conn.fetch(sql, *params.values)
-    hits = [SearchHit(r["uscc"], _encode_cursor({"m": "code", "u": r["uscc"]})) for r in rows]
+    hits = [SearchHit(r["uscc"], cursors.encode({"m": "code", "u": r["uscc"]})) for r in rows]
     return SearchPage(tuple(hits[:first]), has_next_page=len(hits) > first)
 
 
@@ -282,7 +270,7 @@ async def _page_by_relevance(
     hits = [
         SearchHit(
             r["uscc"],
-            _encode_cursor({"m": "name", "r": r["rank"], "l": r["name_length"], "u": r["uscc"]}),
+            cursors.encode({"m": "name", "r": r["rank"], "l": r["name_length"], "u": r["uscc"]}),
         )
         for r in rows
     ]

@@ -6,23 +6,21 @@ a serious entry's term: gateway.lists.in_force). For today this is `listing_acti
 day it also counts entries removed since. Every department's entries and the gateway's own decisions
 are read alike, from the current records.
 
-Pages are ordered by listing date, then archive id, both descending; a cursor is the base64 of
-the last entry's (date, id), so a page is one range of the `records_listings_by_date` index,
-never an OFFSET. Statements are joined from this module's fixed fragments; user values are
-only parameters.
+Pages are ordered by listing date, then archive id, both descending; a cursor
+(gateway.archive.cursors) holds the last entry's (date, id), so a page is one range of the
+`records_listings_by_date` index, never an OFFSET. Statements are joined from this module's
+fixed fragments; user values are only parameters.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
 import json
 import re
 from typing import Any
 
-from gateway.archive import Queryable
+from gateway.archive import Queryable, cursors
 from gateway.archive.profile import Provenance, Stored
 from gateway.archive.search import InvalidSearchError, validate_first
 from gateway.lists import in_force
@@ -103,18 +101,14 @@ def _where(query: PublicityQuery) -> tuple[str, list[Any]]:
 
 
 def _encode_cursor(listed_on: dt.date, record_pk: int) -> str:
-    text = json.dumps({"l": listed_on.isoformat(), "i": record_pk}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return cursors.encode({"l": listed_on.isoformat(), "i": record_pk})
 
 
 def _decode_cursor(cursor: str) -> tuple[str, int]:
     """The (date, id) in a cursor; raises InvalidSearchError when it is not one of ours."""
     bad = InvalidSearchError("after: not a cursor of this list (use a pageInfo.endCursor)")
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):
-        raise bad from None
-    if not isinstance(key, dict) or set(key) != {"l", "i"}:
+    key = cursors.decode(cursor)
+    if key is None or set(key) != {"l", "i"}:
         raise bad
     day, record_pk = key["l"], key["i"]
     if not (isinstance(day, str) and _ISO_DATE.match(day)):

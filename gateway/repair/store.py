@@ -3,14 +3,12 @@ supervisors' page of applications (by status, overdue, newest first)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
 import uuid
 from typing import Any
 
-from gateway.archive import Queryable
+from gateway.archive import Queryable, cursors
 from gateway.repair.model import Repair, RepairRefused, RepairStatus, RepairTarget
 
 
@@ -84,19 +82,20 @@ MAX_FIRST = 100
 
 
 def encode_cursor(repair: Repair) -> str:
-    text = f"{repair.applied_at.isoformat()}|{repair.id}"
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return cursors.encode({"a": repair.applied_at.isoformat(), "r": str(repair.id)})
 
 
 def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    key = cursors.decode(cursor)
     try:
-        instant, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        applied_at = dt.datetime.fromisoformat(instant)
+        if key is None or set(key) != {"a", "r"}:
+            raise ValueError("not a key of this list")
+        applied_at = dt.datetime.fromisoformat(key["a"])
         if applied_at.tzinfo is None:
             raise ValueError("no time zone")
-        return applied_at, uuid.UUID(ident)
-    except (ValueError, binascii.Error, UnicodeError):
-        raise RepairRefused(f"after: not a cursor of this list, got {cursor!r}") from None
+        return applied_at, uuid.UUID(key["r"])
+    except (ValueError, TypeError, AttributeError):
+        raise RepairRefused("after: not a cursor of this list (use a pageInfo.endCursor)") from None
 
 
 async def repair_page(
