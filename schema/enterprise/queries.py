@@ -26,7 +26,7 @@ from schema.enterprise.types import (
     EnterpriseFilter,
 )
 from schema.errors import BadUserInputError, SourceUnavailableError, translated_errors
-from schema.pagination import PageInfo
+from schema.pagination import After, PageInfo, PageSize
 from schema.permissions import require
 from schema.scalars import USCC
 
@@ -95,12 +95,8 @@ async def resolve_enterprises(
         EnterpriseFilter | None,
         strawberry.argument(name="filter", description="What to look for; all if absent."),
     ] = strawberry.UNSET,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size, 1 to 100 (null: 20).")
-    ] = DEFAULT_FIRST,
-    after: Annotated[
-        str | None, strawberry.argument(description="The endCursor of the previous page.")
-    ] = strawberry.UNSET,
+    first: PageSize = DEFAULT_FIRST,
+    after: After = strawberry.UNSET,
 ) -> EnterpriseConnection:
     context = info.context
     view = caller_view(info)

@@ -16,7 +16,7 @@ from schema.enterprise.mapping import listing_type
 from schema.errors import ForbiddenError, translated_errors
 from schema.lists.access import READ_GROUP
 from schema.lists.types import ListingConnection, ListingEdge
-from schema.pagination import PageInfo
+from schema.pagination import After, PageInfo, PageSize
 
 DEFAULT_FIRST = 20
 PAST_NEEDS_FULL_VIEW = (
@@ -52,12 +52,8 @@ async def resolve_listings(
             "registered address, e.g. 4405 for all of Shantou."
         ),
     ] = strawberry.UNSET,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size, 1 to 100 (null: 20).")
-    ] = DEFAULT_FIRST,
-    after: Annotated[
-        str | None, strawberry.argument(description="The endCursor of the previous page.")
-    ] = strawberry.UNSET,
+    first: PageSize = DEFAULT_FIRST,
+    after: After = strawberry.UNSET,
 ) -> ListingConnection:
     context = info.context
     day = _publicity_day(info, None if active_on is strawberry.UNSET else active_on)

@@ -12,7 +12,7 @@ from gateway.repair.model import RepairRefused, RepairStatus
 from schema.auditing import note_access
 from schema.context import Info
 from schema.errors import BadUserInputError
-from schema.pagination import PageInfo
+from schema.pagination import After, PageInfo, PageSize
 from schema.permissions import require
 from schema.repair.mutations import REPAIR_GROUP
 from schema.repair.types import CreditRepairConnection, CreditRepairEdge, credit_repair
@@ -38,12 +38,8 @@ async def resolve_credit_repairs(
     uscc: Annotated[
         USCC | None, strawberry.argument(description="Only this enterprise's applications.")
     ] = None,
-    first: Annotated[
-        int | None, strawberry.argument(description="Page size, 1 to 100 (null: 20).")
-    ] = DEFAULT_FIRST,
-    after: Annotated[
-        str | None, strawberry.argument(description="The endCursor of the previous page.")
-    ] = None,
+    first: PageSize = DEFAULT_FIRST,
+    after: After = None,
 ) -> CreditRepairConnection:
     _may_list(info)
     today = info.context.today
