@@ -26,6 +26,8 @@ from gateway.repair.effects import (
 )
 from gateway.rules.publicity import Publicity as RulesPublicity
 from gateway.rules.publicity import inspection_publicity, penalty_publicity
+from gateway.rules.ruleset import DEFAULT_RULES as DEFAULT_RULE_BOOK
+from gateway.rules.ruleset import RuleBook
 from gateway.rules.severity import Severity, penalty_severity
 from schema.enterprise.types import (
     Commitment,
@@ -87,11 +89,12 @@ def penalty_type(
     today: dt.date,
     serious_listed: bool,
     repair: RepairDates = _NO_REPAIR,
+    rule_book: RuleBook = DEFAULT_RULE_BOOK,
 ) -> Penalty:
     r = s.record
     rules_publicity = penalty_publicity(
         r, today, serious_listed=serious_listed, repaired_on=repair.repaired_on,
-        published_on=repair.published_on,
+        published_on=repair.published_on, rules=rule_book,
     )
     return Penalty(
         id=strawberry.ID(s.id),
@@ -104,7 +107,7 @@ def penalty_type(
         fine_amount=r.fine_amount,
         confiscated_amount=r.confiscated_amount,
         procedure=r.procedure,
-        severity=penalty_severity(r, today, serious_listed=serious_listed),
+        severity=penalty_severity(r, today, serious_listed=serious_listed, rules=rule_book),
         key_area=r.key_area,
         publicity=publicity(rules_publicity),
         provenance=provenance(s.provenance),
@@ -116,12 +119,13 @@ def inspection_type(
     today: dt.date,
     repair: RepairDates = _NO_REPAIR,
     penalty_tier: Severity | None = None,
+    rule_book: RuleBook = DEFAULT_RULE_BOOK,
 ) -> Inspection:
     """`penalty_tier`: the tier of the penalty the result led to, if it names one."""
     r = s.record
     rules_publicity = inspection_publicity(
         r, today, repaired_on=repair.repaired_on, published_on=repair.published_on,
-        penalty_tier=penalty_tier,
+        penalty_tier=penalty_tier, rules=rule_book,
     )
     return Inspection(
         id=strawberry.ID(s.id),
@@ -183,13 +187,14 @@ def serious_list_decisions(profile: archive.Profile, today: dt.date) -> frozense
 
 def _linked_tier(
     profile: archive.Profile, inspection: records.Inspection, today: dt.date,
-    serious: frozenset[str],
+    serious: frozenset[str], rule_book: RuleBook,
 ) -> Severity | None:
     penalty = linked_penalty(profile, inspection)
     if penalty is None:
         return None
     number = penalty.record.decision_number
-    return penalty_severity(penalty.record, today, serious_listed=number in serious)
+    return penalty_severity(penalty.record, today, serious_listed=number in serious,
+                            rules=rule_book)
 
 
 def enterprise_type(
@@ -198,19 +203,20 @@ def enterprise_type(
     view: View,
     freshness: Sequence[SourceFreshness] | None = None,
     rules: KeyAreaRules = DEFAULT_RULES,
+    rule_book: RuleBook = DEFAULT_RULE_BOOK,
 ) -> Enterprise:
     """The profile as of `today` as `view` shows it; `freshness` when already known (else
-    loaded lazily)."""
+    loaded lazily); `rule_book` decides severity and publicity."""
     reg = profile.registration.record
     serious = serious_list_decisions(profile, today)
     penalties = [
         penalty_type(s, today, s.record.decision_number in serious,
-                     repair_dates(profile, s.id, today))
+                     repair_dates(profile, s.id, today), rule_book)
         for s in profile.penalties
     ]
     inspections = [
         inspection_type(s, today, inspection_repair_dates(profile, s, today),
-                        _linked_tier(profile, s.record, today, serious))
+                        _linked_tier(profile, s.record, today, serious, rule_book), rule_book)
         for s in profile.inspections
     ]
     listings = [listing_type(s, today) for s in effective_listings(profile, today)]

@@ -67,7 +67,8 @@ async def resolve_enterprise(
         return None
     record_access(info, [profile.registration.record.uscc])
     return enterprise_type(
-        profile, context.today, view, freshness, context.services.key_area_rules
+        profile, context.today, view, freshness, context.services.key_area_rules,
+        context.services.rules.rules,
     )
 
 
@@ -85,7 +86,8 @@ async def _enterprise_as_of(
     record_access(info, [uscc])
     context.field_groups.add("history")
     return enterprise_type(
-        profile, local_date(as_of), view, (), context.services.key_area_rules
+        profile, local_date(as_of), view, (), context.services.key_area_rules,
+        context.services.rules.rules,
     )
 
 
@@ -116,7 +118,8 @@ async def resolve_enterprises(
         EnterpriseEdge(
             cursor=hit.cursor,
             node=enterprise_type(
-                profile, context.today, view, rules=context.services.key_area_rules
+                profile, context.today, view, rules=context.services.key_area_rules,
+                rule_book=context.services.rules.rules,
             ),
         )
         for hit, profile in zip(page.hits, profiles, strict=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,11 @@ import asyncpg
 import httpx
 import pytest
 
-from gateway.app import build_app
-from gateway.lifecycle import load_rule_sets
 from gateway.rules.calendar import DEFAULT_CALENDAR, WorkingCalendar
-from gateway.services import Services
 from tests.archive.rows import put_record
 from tests.lists.support import DAY, TODAY, enterprise
 from tests.repair.test_api import ACCEPT, APPLY, _apply, _data, _general
-from tests.schema.conftest import graphql, settings_for
+from tests.schema.conftest import client_with_rules, graphql
 
 
 def _next_working_day() -> Any:
@@ -35,11 +31,7 @@ async def configured(
     """The gateway in process with the next working day configured as a holiday."""
     path = tmp_path / "rules.toml"
     path.write_text(f'[calendar]\nextra_holidays = ["{_next_working_day()}"]\n', "utf-8")
-    settings = dataclasses.replace(settings_for(database_url), rules_config=path)
-    services = Services(settings=settings, pool=clean_archive, sources=None, refresher=None,
-                        rules=load_rule_sets(settings))
-    transport = httpx.ASGITransport(app=build_app(services))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+    async with client_with_rules(clean_archive, database_url, path) as client:
         yield client
 
 

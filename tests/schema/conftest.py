@@ -3,10 +3,13 @@ uvicorn on a loopback port for HTTP behaviour."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -15,6 +18,7 @@ import pytest
 import uvicorn
 
 from gateway.app import build_app, create_app
+from gateway.lifecycle import load_rule_sets
 from gateway.services import Services
 from gateway.settings import Settings
 
@@ -98,3 +102,16 @@ freshness {{ source department syncedAt stale }}
 """
 
 PROFILE_QUERY = f"query($uscc: USCC!) {{ enterprise(uscc: $uscc) {{ {PROFILE_FIELDS} }} }}"
+
+
+@contextlib.asynccontextmanager
+async def client_with_rules(
+    pool: asyncpg.Pool[Any], database_url: str, rules_file: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The in-process app (access control off) with RULES_CONFIG = `rules_file`."""
+    settings = dataclasses.replace(settings_for(database_url), rules_config=rules_file)
+    services = Services(settings=settings, pool=pool, sources=None, refresher=None,
+                        rules=load_rule_sets(settings))
+    transport = httpx.ASGITransport(app=build_app(services))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as c:
+        yield c
