@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     from auth.commands import add_arguments as add_access_commands
 
     add_access_commands(commands)
+    from gateway.risk.commands import add_arguments as add_risk_commands
+
+    add_risk_commands(commands)
     audit = commands.add_parser("audit", help="the hash-chained audit trail")
     audit_actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     audit_actions.add_parser("verify", help="check the chain; names any changed row")

@@ -31,6 +31,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(tags(settings, args))
     if args.command in ("clients", "keys"):
         return _access(args, settings)
+    if args.command == "risk":
+        return _risk(args, settings)
     if args.command == "audit":
         return asyncio.run(audit_verify(settings))
     if args.command == "events":
@@ -65,6 +67,15 @@ def _access(args: argparse.Namespace, settings: Settings) -> int:
             return commands.keys(settings, args)
         return asyncio.run(commands.clients(settings, args))
     except commands.AccessCommandError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _risk(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.risk import commands
+
+    try:
+        return asyncio.run(commands.run(settings, args))
+    except commands.RiskCommandError as exc:
         raise CommandError(str(exc)) from None
 
 
@@ -113,13 +124,15 @@ def _check_config(settings: Settings) -> None:
     from adapters.config import ConfigError
     from gateway.keyareas import KeyAreaRulesError
     from gateway.lifecycle import load_key_area_rules, load_rule_sets, load_sources
+    from gateway.risk.config import RiskModelsError, configured_models
     from gateway.rules.config import RulesConfigError
 
     try:
         load_sources(settings)
         load_key_area_rules(settings)
         load_rule_sets(settings)
-    except (ConfigError, KeyAreaRulesError, RulesConfigError) as exc:
+        configured_models(settings.risk_models)
+    except (ConfigError, KeyAreaRulesError, RulesConfigError, RiskModelsError) as exc:
         raise CommandError(f"configuration error: {exc}") from None
 
 

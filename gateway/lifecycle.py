@@ -20,6 +20,8 @@ from gateway.events.retention import prune_periodically
 from gateway.keyareas import DEFAULT_RULES, KeyAreaRules, load_rules
 from gateway.migrate import migrate
 from gateway.refresh import SourceRefresher
+from gateway.risk.config import configured_models
+from gateway.risk.follow import start_reassessing
 from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig, load_rules_config
 from gateway.services import Services
 from gateway.settings import Settings
@@ -65,6 +67,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
     sources = load_sources(settings)
     rules = load_key_area_rules(settings)
     rule_sets = load_rule_sets(settings)
+    risk_models = configured_models(settings.risk_models)
     # The background sync holds its connections (and locks) for whole runs: a pool of its own.
     url = await archive_url(settings)
     pool = await create_pool(url)
@@ -79,6 +82,7 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         # Each source's sync holds a connection (and its lock) for its whole run.
         sync_pool = await create_pool(url, min_size=1, max_size=len(sources.sources) + 1)
         background = asyncio.create_task(_sync_until(sync_pool, sources, rules, stop))
+    reassessing = start_reassessing(settings, pool, risk_models, rule_sets.rules, stop)
     pruning = _start_pruning(settings, pool, stop)
     feed_hub = FeedHub(pool)
     try:
@@ -106,6 +110,8 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
         stop.set()
         if background is not None:
             await _stop(background)
+        if reassessing is not None:
+            await _stop(reassessing)
         if pruning is not None:
             await _stop(pruning)
         if refresher is not None:

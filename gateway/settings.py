@@ -65,6 +65,10 @@ class Settings:
     """Seconds a source's data may be old before a verification needing it is INDETERMINATE."""
     events_retention_days: int
     """Days the change feed keeps events (0: for ever)."""
+    risk_models: Path | None = None
+    """TOML file of the credit-risk models (see docs/risk.md); None: the shipped models."""
+    risk_follow: bool = True
+    """Reassess enterprises as their records change (a background task of `serve`)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -83,6 +87,8 @@ class Settings:
             refresh_timeout=_float(env, "GATEWAY_REFRESH_TIMEOUT", 2.0, 0.05, 60.0),
             production=_bool(env, "GATEWAY_PRODUCTION", False),
             **_access_settings(env),
+            risk_models=_existing_file(env, "RISK_MODELS"),
+            risk_follow=_bool(env, "GATEWAY_RISK_FOLLOW", True),
         )
 
 

@@ -22,6 +22,7 @@ from schema.lists.mutations import ListMutation
 from schema.lists.queries import ListsQuery
 from schema.repair.mutations import RepairMutation
 from schema.repair.queries import RepairQuery
+from schema.risk.queries import RiskQuery
 from schema.scalars import SCALAR_MAP
 from schema.sources.queries import SourcesQuery
 from schema.verification.queries import VerificationQuery
@@ -29,7 +30,7 @@ from schema.verification.queries import VerificationQuery
 
 @strawberry.type(description="Read access to the credit archive.")
 class Query(EnterpriseQuery, VerificationQuery, SourcesQuery, AuditQuery, ListsQuery,
-            EventsQuery, RepairQuery):
+            EventsQuery, RepairQuery, RiskQuery):
     pass
 
 

@@ -22,7 +22,8 @@ from gateway.migrate import migrate
 
 ARCHIVE_TABLES = (
     "records, record_versions, enterprises, key_area_tags, key_area_tag_changes, "
-    "quarantine, source_refreshes, sources, verifications"
+    "quarantine, source_refreshes, sources, verifications, risk_assessments, "
+    "risk_assessment_history"
 )
 
 

@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from gateway.archive.profile import Profile, load_profiles
 from gateway.archive.status import archive_freshness
 from gateway.freshness import SourceFreshness
+from gateway.risk.store import risk_assessment_loader
 from gateway.services import Services
 
 
@@ -22,6 +23,7 @@ class EnterpriseLoaders:
         self.freshness: DataLoader[str, Sequence[SourceFreshness]] = DataLoader(
             self._load_freshness
         )
+        self.risk_assessments = risk_assessment_loader(services.pool)
 
     async def _load_profiles(self, usccs: list[str]) -> list[Profile | None]:
         found = await load_profiles(self._services.pool, usccs)

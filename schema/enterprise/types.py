@@ -21,6 +21,7 @@ from gateway.rules.severity import Severity
 from schema.context import Info
 from schema.pagination import PageInfo
 from schema.permissions import needs
+from schema.risk.queries import resolve_risk_assessment
 from schema.risk.types import RiskAssessment
 from schema.scalars import USCC
 from schema.sources.types import SourceFreshness
@@ -225,10 +226,10 @@ class Enterprise:
         "(public).",
     )
     risk_assessment: RiskAssessment | None = strawberry.field(
-        default=None,
+        resolver=resolve_risk_assessment,
         permission_classes=[needs(Scope.RISK_READ)],
         description="Internal: needs the risk:read scope. Without it: null with FORBIDDEN. "
-        "Risk classification is not served yet, so this is always null.",
+        "Null when the enterprise has not been assessed yet.",
     )
     provenance: Provenance = strawberry.field(
         description="Where the registration record came from."

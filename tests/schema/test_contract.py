@@ -92,7 +92,7 @@ def test_contract_descriptions_are_kept() -> None:
     assert changed == []
 
 
-def test_risk_assessment_says_it_is_not_served_yet() -> None:
+def test_risk_assessment_says_who_may_see_it() -> None:
     enterprise = served().type_map["Enterprise"]
     assert isinstance(enterprise, GraphQLObjectType)
-    assert "always null" in (enterprise.fields["riskAssessment"].description or "")
+    assert "needs the risk:read scope" in (enterprise.fields["riskAssessment"].description or "")

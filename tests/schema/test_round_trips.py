@@ -87,8 +87,8 @@ async def test_profile_costs_the_same_for_1_and_200_records(
     await counted.count(PROFILE_QUERY, {"uscc": small})  # warm up statement caches
     small_count = await counted.count(PROFILE_QUERY, {"uscc": small})
     large_count = await counted.count(PROFILE_QUERY, {"uscc": large})
-    # The profile, and the freshness the query selects.
-    assert small_count == large_count == 2
+    # The profile, and the freshness and the risk assessment the query selects.
+    assert small_count == large_count == 3
 
 
 async def test_profile_without_freshness_is_one_statement(
@@ -106,5 +106,5 @@ async def test_a_page_costs_the_same_for_1_and_20_nodes(
         await _enterprise_with(clean_archive, n, 1 + n % 7)
     one = await counted.count(PAGE_QUERY, {"first": 1})
     twenty = await counted.count(PAGE_QUERY, {"first": 20})
-    # The page, its profiles, their freshness and the total count.
-    assert one == twenty == 4
+    # The page, its profiles, their freshness, their risk assessments and the total count.
+    assert one == twenty == 5
