@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     from auth.commands import add_arguments as add_access_commands
 
     add_access_commands(commands)
+    from gateway.supervision.commands import add_arguments as add_supervision_commands
+
+    add_supervision_commands(commands)
     from gateway.risk.commands import add_arguments as add_risk_commands
 
     add_risk_commands(commands)

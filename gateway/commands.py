@@ -31,6 +31,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(tags(settings, args))
     if args.command in ("clients", "keys"):
         return _access(args, settings)
+    if args.command == "supervision":
+        return _supervision(args, settings)
     if args.command == "risk":
         return _risk(args, settings)
     if args.command == "audit":
@@ -67,6 +69,15 @@ def _access(args: argparse.Namespace, settings: Settings) -> int:
             return commands.keys(settings, args)
         return asyncio.run(commands.clients(settings, args))
     except commands.AccessCommandError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _supervision(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.supervision import commands
+
+    try:
+        return asyncio.run(commands.run(settings, args))
+    except commands.SupervisionCommandError as exc:
         raise CommandError(str(exc)) from None
 
 
@@ -126,13 +137,16 @@ def _check_config(settings: Settings) -> None:
     from gateway.lifecycle import load_key_area_rules, load_rule_sets, load_sources
     from gateway.risk.config import RiskModelsError, configured_models
     from gateway.rules.config import RulesConfigError
+    from gateway.supervision.config import SupervisionConfigError, configured
 
     try:
         load_sources(settings)
         load_key_area_rules(settings)
         load_rule_sets(settings)
+        configured(settings.supervision_rules)
         configured_models(settings.risk_models)
-    except (ConfigError, KeyAreaRulesError, RulesConfigError, RiskModelsError) as exc:
+    except (ConfigError, KeyAreaRulesError, RulesConfigError, SupervisionConfigError,
+            RiskModelsError) as exc:
         raise CommandError(f"configuration error: {exc}") from None
 
 

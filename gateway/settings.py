@@ -65,6 +65,8 @@ class Settings:
     """Seconds a source's data may be old before a verification needing it is INDETERMINATE."""
     events_retention_days: int
     """Days the change feed keeps events (0: for ever)."""
+    supervision_rules: Path | None = None
+    """TOML file replacing the key-supervision rules and measures (gateway/supervision)."""
     risk_models: Path | None = None
     """TOML file of the credit-risk models (see docs/risk.md); None: the shipped models."""
     risk_follow: bool = True
@@ -80,6 +82,7 @@ class Settings:
             data_dir=_data_dir(env),
             sources_config=_existing_file(env, "SOURCES_CONFIG"),
             key_area_rules=_existing_file(env, "KEY_AREA_RULES"),
+            supervision_rules=_existing_file(env, "SUPERVISION_RULES"),
             rules_config=_existing_file(env, "RULES_CONFIG"),
             host=_host(env),
             port=_int(env, "GATEWAY_PORT", 8000, 1, 65535),

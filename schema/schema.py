@@ -25,17 +25,19 @@ from schema.repair.queries import RepairQuery
 from schema.risk.queries import RiskQuery
 from schema.scalars import SCALAR_MAP
 from schema.sources.queries import SourcesQuery
+from schema.supervision.mutations import SupervisionMutation
+from schema.supervision.queries import SupervisionQuery
 from schema.verification.queries import VerificationQuery
 
 
 @strawberry.type(description="Read access to the credit archive.")
 class Query(EnterpriseQuery, VerificationQuery, SourcesQuery, AuditQuery, ListsQuery,
-            EventsQuery, RepairQuery, RiskQuery):
+            EventsQuery, RepairQuery, SupervisionQuery, RiskQuery):
     pass
 
 
 @strawberry.type(description="Decisions of the bureau's supervisors.")
-class Mutation(ListMutation, RepairMutation):
+class Mutation(ListMutation, RepairMutation, SupervisionMutation):
     pass
 
 
