@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     prune = event_actions.add_parser("prune", help="delete events older than the retention")
     prune.add_argument("--days", type=_days, metavar="N",
                        help="keep N days (default GATEWAY_EVENTS_RETENTION_DAYS)")
+    draw = commands.add_parser("draw", help="draws of inspection tasks (双随机)")
+    draw_actions = draw.add_subparsers(dest="action", required=True, metavar="ACTION")
+    verify = draw_actions.add_parser("verify", help="re-derive a task's draw and compare it")
+    verify.add_argument("task_id", type=_task_id, metavar="TASK_ID", help="the task's id")
     demo = commands.add_parser("demo", help="generate a Shantou data set, sync it and serve it")
     demo.add_argument(
         "--enterprises",
@@ -84,6 +88,12 @@ def _days(text: str) -> int:
     if not 1 <= value <= 36_500:
         raise argparse.ArgumentTypeError(f"expected 1 to 36500 days, got {value}")
     return value
+
+
+def _task_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= len(text) <= 18 and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"expected a task id (a positive number), got {text!r}")
+    return int(text)
 
 
 def _port(text: str) -> int:

@@ -37,6 +37,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _risk(args, settings)
     if args.command == "audit":
         return asyncio.run(audit_verify(settings))
+    if args.command == "draw":
+        return asyncio.run(draw_verify(settings, args.task_id))
     if args.command == "events":
         return asyncio.run(prune_events(settings, args.days))
     if args.command == "demo":
@@ -117,6 +119,18 @@ async def prune_events(settings: Settings, days: int | None) -> int:
         await pool.close()
     print(f"pruned {deleted} events older than {keep} days")
     return 0
+
+
+async def draw_verify(settings: Settings, task_id: int) -> int:
+    """Re-derive an inspection task's draw; 0 when it matches, 1 naming every difference."""
+    from gateway.inspections.verify import verify_command
+    from gateway.lifecycle import open_archive
+
+    pool = await open_archive(settings)
+    try:
+        return await verify_command(pool, task_id)
+    finally:
+        await pool.close()
 
 
 def serve(settings: Settings) -> int:

@@ -17,6 +17,8 @@ from schema.enterprise.queries import EnterpriseQuery
 from schema.errors import ErrorCodes
 from schema.events.queries import EventsQuery
 from schema.events.subscription import EventsSubscription
+from schema.inspections.mutations import InspectionMutation
+from schema.inspections.queries import InspectionQuery
 from schema.limits import limit_extensions
 from schema.lists.mutations import ListMutation
 from schema.lists.queries import ListsQuery
@@ -32,12 +34,12 @@ from schema.verification.queries import VerificationQuery
 
 @strawberry.type(description="Read access to the credit archive.")
 class Query(EnterpriseQuery, VerificationQuery, SourcesQuery, AuditQuery, ListsQuery,
-            EventsQuery, RepairQuery, SupervisionQuery, RiskQuery):
+            EventsQuery, RepairQuery, SupervisionQuery, InspectionQuery, RiskQuery):
     pass
 
 
 @strawberry.type(description="Decisions of the bureau's supervisors.")
-class Mutation(ListMutation, RepairMutation, SupervisionMutation):
+class Mutation(ListMutation, RepairMutation, SupervisionMutation, InspectionMutation):
     pass
 
 

@@ -1,0 +1,1 @@
+""""Double random, one public" inspections: inspector directory, tasks, draws and results."""
