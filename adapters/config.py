@@ -168,12 +168,14 @@ def _field_type(hint: Any, required: bool) -> FieldType:
 
 def _record_fields(cls: type[Any]) -> dict[str, FieldType]:
     hints = typing.get_type_hints(cls)
+    # Flags (Commitment.public) are set by the gateway itself, never mapped from a source.
     return {
         f.name: _field_type(
             hints[f.name],
             f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
         )
         for f in dataclasses.fields(cls)
+        if hints[f.name] != bool | None
     }
 
 

@@ -4,8 +4,10 @@ Pure rules, applied in one place (schema.enterprise.mapping) to every profile se
 
 - The public sees what is under publicity today (Order 45, Order 107, domain.md §4):
   ordinary-procedure penalties while public and not repaired, inspection results while
-  public, list entries in force, licences and commitments.
-- `profile:read` sees every record (for a stated purpose, checked by the resolver).
+  public, list entries in force, licences and commitments (but not those the enterprise
+  asked to keep unpublished).
+- `profile:read` sees every record (for a stated purpose, checked by the resolver); an
+  association sees its member enterprises so (`MEMBER_VIEW`), and the rest as the public does.
 - Personal data (identity and phone numbers, a natural person's home address) is masked
   unless the caller holds `personal:read`. Legal representatives' names stay visible, as on
   the national enterprise credit publicity system.
@@ -52,6 +54,9 @@ class View:
         """The public sees entries in force (centralised publicity), not removed ones."""
         return self.every_record or active
 
+    def shows_commitment(self, public: bool) -> bool:
+        return self.every_record or public
+
     def id_number(self, value: str | None) -> str | None:
         return value if self.personal_data else mask_id_number(value)
 
@@ -65,6 +70,8 @@ class View:
 
 
 PUBLIC_VIEW = View(every_record=False, personal_data=False)
+MEMBER_VIEW = View(every_record=True, personal_data=False)
+"""An association's view of its member enterprises: a partner's (profile:read)."""
 
 
 def is_natural_person(entity_type: str | None) -> bool:

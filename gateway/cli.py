@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     from auth.commands import add_arguments as add_access_commands
 
     add_access_commands(commands)
+    from gateway.associations.commands import add_arguments as add_association_commands
+
+    add_association_commands(commands)
     from gateway.supervision.commands import add_arguments as add_supervision_commands
 
     add_supervision_commands(commands)
@@ -80,6 +83,12 @@ def _count(text: str) -> int:
     return value
 
 
+def _task_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= len(text) <= 18 and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"expected a task id (a positive number), got {text!r}")
+    return int(text)
+
+
 def _days(text: str) -> int:
     try:
         value = int(text)
@@ -88,12 +97,6 @@ def _days(text: str) -> int:
     if not 1 <= value <= 36_500:
         raise argparse.ArgumentTypeError(f"expected 1 to 36500 days, got {value}")
     return value
-
-
-def _task_id(text: str) -> int:
-    if not (text.isascii() and text.isdigit() and 1 <= len(text) <= 18 and int(text) > 0):
-        raise argparse.ArgumentTypeError(f"expected a task id (a positive number), got {text!r}")
-    return int(text)
 
 
 def _port(text: str) -> int:

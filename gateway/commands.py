@@ -31,16 +31,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(tags(settings, args))
     if args.command in ("clients", "keys"):
         return _access(args, settings)
+    if args.command == "associations":
+        return _associations(args, settings)
     if args.command == "supervision":
         return _supervision(args, settings)
     if args.command == "risk":
         return _risk(args, settings)
     if args.command == "audit":
         return asyncio.run(audit_verify(settings))
-    if args.command == "draw":
-        return asyncio.run(draw_verify(settings, args.task_id))
     if args.command == "events":
         return asyncio.run(prune_events(settings, args.days))
+    if args.command == "draw":
+        return asyncio.run(draw_verify(settings, args.task_id))
     if args.command == "demo":
         data_dir = Path(args.data_dir).expanduser() if args.data_dir else settings.data_dir
         # The issuer names this server unless configured: the demo's port may differ.
@@ -74,6 +76,15 @@ def _access(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(exc)) from None
 
 
+def _associations(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.associations import commands
+
+    try:
+        return asyncio.run(commands.run(settings, args))
+    except commands.AssociationCommandError as exc:
+        raise CommandError(str(exc)) from None
+
+
 def _supervision(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.supervision import commands
 
@@ -104,6 +115,18 @@ async def audit_verify(settings: Settings) -> int:
         await pool.close()
 
 
+async def draw_verify(settings: Settings, task_id: int) -> int:
+    """Re-derive an inspection task's draw; 0 when it matches, 1 naming every difference."""
+    from gateway.inspections.verify import verify_command
+    from gateway.lifecycle import open_archive
+
+    pool = await open_archive(settings)
+    try:
+        return await verify_command(pool, task_id)
+    finally:
+        await pool.close()
+
+
 async def prune_events(settings: Settings, days: int | None) -> int:
     """Delete change-feed events older than `days` (default: the configured retention)."""
     from gateway.events.retention import prune_events as prune
@@ -119,18 +142,6 @@ async def prune_events(settings: Settings, days: int | None) -> int:
         await pool.close()
     print(f"pruned {deleted} events older than {keep} days")
     return 0
-
-
-async def draw_verify(settings: Settings, task_id: int) -> int:
-    """Re-derive an inspection task's draw; 0 when it matches, 1 naming every difference."""
-    from gateway.inspections.verify import verify_command
-    from gateway.lifecycle import open_archive
-
-    pool = await open_archive(settings)
-    try:
-        return await verify_command(pool, task_id)
-    finally:
-        await pool.close()
 
 
 def serve(settings: Settings) -> int:

@@ -223,6 +223,13 @@ class Commitment:
     committed_on: dt.date
     status: CommitmentStatus
     checked_on: dt.date | None = None
+    public: bool | None = None
+    """False keeps the commitment out of the public view; None (every source's records) or
+    True: public. None rather than True so that source payloads stay as they were."""
+
+    @property
+    def is_public(self) -> bool:
+        return self.public is not False
 
 
 Record = Registration | License | Penalty | Inspection | Listing | Commitment

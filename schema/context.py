@@ -39,6 +39,9 @@ class Context:
     """Verification verdicts issued (for the audit row)."""
     operation_name: str | None = None
     """The executed operation's name (for the audit row)."""
+    memberships: dict[str, bool] = dataclasses.field(default_factory=dict)
+    """Whether the calling association has each enterprise asked about as a member (each
+    asked once per request, see schema.enterprise.access.views_of)."""
 
 
 Info = StrawberryInfo[Context, None]

@@ -12,6 +12,9 @@ from strawberry.types import ExecutionContext
 from gateway.settings import Settings
 from schema.audit.queries import AuditQuery
 from schema.auditing import RecordOperation
+from schema.commitments.associations import AssociationMutation
+from schema.commitments.mutations import CommitmentMutation
+from schema.commitments.queries import CommitmentQuery
 from schema.document_cache import DocumentCache
 from schema.enterprise.queries import EnterpriseQuery
 from schema.errors import ErrorCodes
@@ -34,12 +37,14 @@ from schema.verification.queries import VerificationQuery
 
 @strawberry.type(description="Read access to the credit archive.")
 class Query(EnterpriseQuery, VerificationQuery, SourcesQuery, AuditQuery, ListsQuery,
-            EventsQuery, RepairQuery, SupervisionQuery, InspectionQuery, RiskQuery):
+            EventsQuery, RepairQuery, SupervisionQuery, InspectionQuery, RiskQuery,
+            CommitmentQuery):
     pass
 
 
 @strawberry.type(description="Decisions of the bureau's supervisors.")
-class Mutation(ListMutation, RepairMutation, SupervisionMutation, InspectionMutation):
+class Mutation(ListMutation, RepairMutation, CommitmentMutation, AssociationMutation,
+               SupervisionMutation, InspectionMutation):
     pass
 
 

@@ -3,13 +3,14 @@ audit row records (codes returned and which groups of fields)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from auth.roles import Scope
-from auth.views import View
+from auth.roles import Role, Scope
+from auth.views import MEMBER_VIEW, View
+from gateway.associations.store import members_among
 from schema.context import Info
 from schema.errors import ForbiddenError
 
@@ -41,6 +42,31 @@ def caller_view(info: Info) -> View:
     if principal.has(Scope.PROFILE_READ) and not principal.purpose:
         raise ForbiddenError(PURPOSE_NEEDED)
     return View.of(principal)
+
+
+async def views_of(info: Info, usccs: Collection[str]) -> Mapping[str, View]:
+    """The caller's view of each of these enterprises: an association sees its members as a
+    partner does (FORBIDDEN without a purpose, like a partner) and the rest as the public."""
+    view = caller_view(info)
+    principal = info.context.principal
+    if principal.role is not Role.ASSOCIATION or view.every_record:
+        return dict.fromkeys(usccs, view)
+    members = await _members(info, usccs)
+    if members and not principal.purpose:
+        raise ForbiddenError(PURPOSE_NEEDED)
+    return {uscc: MEMBER_VIEW if uscc in members else view for uscc in usccs}
+
+
+async def _members(info: Info, usccs: Collection[str]) -> frozenset[str]:
+    """Which codes are the calling association's members, asking each once per request."""
+    context = info.context
+    known = context.memberships
+    client_id = context.principal.client_id
+    unknown = [uscc for uscc in usccs if uscc not in known]
+    if unknown and client_id is not None:
+        found = await members_among(context.services.pool, client_id, unknown)
+        known.update((uscc, uscc in found) for uscc in unknown)
+    return frozenset(uscc for uscc in usccs if known.get(uscc, False))
 
 
 def record_access(info: Info, usccs: Iterable[str], enterprise_path: Sequence[str] = ()) -> None:

@@ -171,6 +171,7 @@ def commitment_type(s: archive.Stored[records.Commitment]) -> Commitment:
         committed_on=r.committed_on,
         status=r.status,
         checked_on=r.checked_on,
+        public=r.is_public,
         provenance=provenance(s.provenance),
     )
 
@@ -240,7 +241,8 @@ def enterprise_type(
         penalties=[p for p in penalties if view.shows_penalty(p.procedure, p.publicity.state)],
         inspections=[i for i in inspections if view.shows_inspection(i.publicity.state)],
         listings=[entry for entry in listings if view.shows_listing(entry.active)],
-        commitments=[commitment_type(s) for s in profile.commitments],
+        commitments=[commitment_type(s) for s in profile.commitments
+                     if view.shows_commitment(s.record.is_public)],
         repair_revocations=[
             RepairRevocation(record_id=strawberry.ID(r.record_id), revoked_on=r.revoked_on,
                              public_until=r.public_until, notice=REVOCATION_NOTICE,

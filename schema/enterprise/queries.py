@@ -17,7 +17,7 @@ from gateway.clock import utcnow
 from gateway.freshness import Refresher, SourceFreshness
 from gateway.rules.calendar import local_date
 from schema.context import Info
-from schema.enterprise.access import caller_view, record_access
+from schema.enterprise.access import caller_view, record_access, views_of
 from schema.enterprise.mapping import enterprise_type
 from schema.enterprise.types import (
     Enterprise,
@@ -50,7 +50,7 @@ async def resolve_enterprise(
     ] = None,
 ) -> Enterprise | None:
     context = info.context
-    view = caller_view(info)
+    view = (await views_of(info, [uscc]))[uscc]
     if as_of is not None:
         return await _enterprise_as_of(info, uscc, as_of, view)
     refresher = context.services.refresher
@@ -101,7 +101,7 @@ async def resolve_enterprises(
     after: After = strawberry.UNSET,
 ) -> EnterpriseConnection:
     context = info.context
-    view = caller_view(info)
+    caller_view(info)  # FORBIDDEN before searching
     search = filter_.to_search() if filter_ else SearchFilter()
     with translated_errors():
         search = search.validated()
@@ -114,11 +114,12 @@ async def resolve_enterprises(
         )
     # The page's nodes load together: one profile query for all its codes.
     profiles = await context.loaders.profiles.load_many([hit.uscc for hit in page.hits])
+    views = await views_of(info, [hit.uscc for hit in page.hits])
     edges = [
         EnterpriseEdge(
             cursor=hit.cursor,
             node=enterprise_type(
-                profile, context.today, view, rules=context.services.key_area_rules,
+                profile, context.today, views[hit.uscc], rules=context.services.key_area_rules,
                 rule_book=context.services.rules.rules,
             ),
         )

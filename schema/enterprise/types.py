@@ -147,6 +147,10 @@ class Commitment:
     committed_on: dt.date = strawberry.field(description="Date of the commitment.")
     status: records.CommitmentStatus = strawberry.field(description="State of its check.")
     checked_on: dt.date | None = strawberry.field(description="Date of the check, if checked.")
+    public: bool = strawberry.field(
+        description="False when the enterprise asked to keep the commitment unpublished: "
+        "it is then left out of the public view."
+    )
     provenance: Provenance = strawberry.field(description=_PROVENANCE)
 
 

@@ -1,0 +1,1 @@
+"""GraphQL of commitments recorded here, their checks, and association memberships."""
