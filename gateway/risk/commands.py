@@ -13,8 +13,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gateway.clock import utcnow
 from gateway.risk.config import ModelSet, RiskModelsError, configured_models
 from gateway.risk.evaluate import Evaluation, EvaluationError, read_truth
+from gateway.rules.calendar import local_date
 from gateway.rules.ruleset import RuleBook
 from gateway.settings import Settings
 
@@ -64,7 +66,8 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     pool = await open_archive(settings)
     try:
         if args.action == "recompute":
-            return await _recompute(pool, models, rules)
+            await _recompute(pool, models, rules)
+            return await _refresh_key_supervision(pool, settings)
         return await _evaluate(pool, models, rules, args.as_of, args.seed, truth)
     finally:
         await pool.close()
@@ -98,6 +101,20 @@ async def _recompute(pool: asyncpg.Pool[Any], models: ModelSet, rules: RuleBook)
     classes = ", ".join(f"{c} {n:,}" for c, n in report.classes.items())
     print(f"assessed {report.enterprises:,} enterprises in {report.seconds:.1f} s "
           f"({rate:,.0f}/s): {classes}")
+    return 0
+
+
+async def _refresh_key_supervision(pool: asyncpg.Pool[Any], settings: Settings) -> int:
+    """The key-supervision list after new classes (its first rule reads them)."""
+    from gateway.supervision.config import SupervisionConfigError, load_config
+    from gateway.supervision.refresh import refresh_all
+
+    try:
+        config = load_config(settings.supervision_rules)
+    except SupervisionConfigError as e:
+        raise RiskCommandError(f"configuration error: SUPERVISION_RULES: {e}") from None
+    report = await refresh_all(pool, local_date(utcnow()), config)
+    print(f"key-supervision list refreshed: {report.derived:,} derived entries in force")
     return 0
 
 

@@ -1,5 +1,6 @@
 """Reassessing enterprises as their records change: a background task of each gateway process
-follows the change feed (gateway.events) and reassesses the codes of each page of events.
+follows the change feed (gateway.events) and reassesses the codes of each page of events, then
+re-derives their key-supervision entries (a class may have crossed into C or D).
 
 Several processes may run it: the feed position is one row, locked (FOR UPDATE SKIP LOCKED)
 by the process reassessing a page and moved in the same transaction as the assessments. So a
@@ -15,13 +16,16 @@ from typing import Any
 
 import asyncpg
 
+from gateway.clock import utcnow
 from gateway.database import Connection
-from gateway.events.cursor import Position
-from gateway.events.feed import MAX_FIRST, read_events
+from gateway.events.cursor import START, Position
+from gateway.events.feed import MAX_FIRST, InvalidRead, Page, read_events
 from gateway.risk.config import ModelSet
 from gateway.risk.recompute import reassess
+from gateway.rules.calendar import local_date
 from gateway.rules.ruleset import RuleBook
 from gateway.settings import Settings
+from gateway.supervision.refresh import refresh_enterprises
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +45,23 @@ async def reassess_changes(conn: Connection, models: ModelSet, rules: RuleBook,
         if row is None:
             return None
         position = Position(int(row["xid"]), row["seq"])
-        page = await read_events(conn, position, page_size)
+        page = await _next_page(conn, position, page_size)
         codes = sorted({event.uscc for event in page.events})
         if codes:
             await reassess(conn, codes, models, rules)
+            await refresh_enterprises(conn, codes, local_date(utcnow()))
         if page.end != position:
             await conn.execute(_MOVE, str(page.end.xid), page.end.seq)
     return len(page.events), page.has_next
+
+
+async def _next_page(conn: Connection, position: Position, page_size: int) -> Page:
+    try:
+        return await read_events(conn, position, page_size)
+    except InvalidRead:
+        log.warning("risk reassessment fell behind the change feed's retention: changes were "
+                    "pruned before they were read; run `credit-gateway risk recompute`")
+        return await read_events(conn, START, page_size)
 
 
 async def follow_changes(pool: asyncpg.Pool[Any], models: ModelSet, rules: RuleBook,

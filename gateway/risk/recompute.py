@@ -14,11 +14,12 @@ import asyncpg
 
 from gateway.clock import utcnow
 from gateway.database import Connection
+from gateway.events.feed import horizon
 from gateway.risk.archive import enterprise_count, load_indicators, next_codes
 from gateway.risk.config import ModelSet
 from gateway.risk.indicators import Indicators
 from gateway.risk.scoring import Scored, assess
-from gateway.risk.store import save_assessments
+from gateway.risk.store import save_assessments, skip_past
 from gateway.rules.calendar import local_date
 from gateway.rules.ruleset import DEFAULT_RULES, RuleBook
 
@@ -57,6 +58,8 @@ async def recompute_all(
     started = time.perf_counter()
     classes = dict.fromkeys(("A", "B", "C", "D"), 0)
     async with pool.acquire() as reader, pool.acquire() as writer:
+        # Changes complete before this are covered here: the follower may skip them.
+        covered = await horizon(reader)
         if on_start is not None:
             on_start(await enterprise_count(reader))
         codes, at, indicators = await _read(reader, "", batch, rules)
@@ -75,6 +78,7 @@ async def recompute_all(
             if on_batch is not None:
                 on_batch(len(codes))
             codes, at, indicators = await following
+        await skip_past(writer, covered)
     total = sum(classes.values())
     return RecomputeReport(total, time.perf_counter() - started, classes)
 

@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 
 from gateway.archive import Queryable
 from gateway.database import Connection
+from gateway.events.cursor import Position
 from gateway.records import KeyArea
 from gateway.risk.scoring import Scored
 
@@ -165,3 +166,12 @@ async def class_distribution(
             counts[row["risk_class"]] = row["n"]
     return Distribution(counts, unassessed, unassessed + sum(counts.values()))
 
+
+
+async def skip_past(conn: Connection, position: Position) -> None:
+    """Move the change-feed follower's position (gateway.risk.follow) to `position` unless it
+    is already further: changes before it need no reassessment (a full recompute started
+    after them)."""
+    await conn.execute(
+        "UPDATE risk_feed_position SET xid = $1::text::xid8, seq = $2"
+        " WHERE (xid, seq) < ($1::text::xid8, $2)", str(position.xid), position.seq)

@@ -9,9 +9,10 @@ from typing import Any
 import asyncpg
 
 from gateway.clock import utcnow
-from gateway.records import ListKind
+from gateway.records import KeyArea, ListKind
 from gateway.risk.config import load_models
 from gateway.risk.follow import follow_changes, reassess_changes, start_reassessing
+from gateway.risk.recompute import recompute_all
 from gateway.rules.calendar import local_date
 from gateway.rules.ruleset import DEFAULT_RULES
 from gateway.settings import Settings
@@ -129,3 +130,57 @@ async def test_the_setting_turns_the_task_off(clean_archive: asyncpg.Pool[Any]) 
     assert task is not None
     stop.set()
     await asyncio.wait_for(task, 10)
+
+
+async def _key_supervision_rules(pool: asyncpg.Pool[Any], uscc: str) -> list[str]:
+    rows = await pool.fetch("SELECT rules FROM key_supervision_entries WHERE uscc = $1"
+                            " AND ended_at IS NULL", uscc)
+    return sorted(rule for row in rows for rule in row["rules"])
+
+
+async def test_a_key_area_enterprise_turned_high_risk_enters_the_key_supervision_list(
+    clean_archive: asyncpg.Pool[Any],
+) -> None:
+    await clean_archive.execute("TRUNCATE key_supervision_events, key_supervision_entries")
+    await _from_now(clean_archive)
+    uscc = code(41)
+    await put_record(clean_archive, registration(uscc, "汕头市食品制造有限公司"),
+                     key_areas=(KeyArea.FOOD_PRODUCTION,))
+    assert await _step(clean_archive) == (1, False)
+    assert await _class_of(clean_archive, uscc) == "A"
+    assert await _key_supervision_rules(clean_archive, uscc) == []
+    today = local_date(utcnow())
+    await put_record(clean_archive, penalty(uscc, "汕市监罚〔2026〕6号", today))
+    await put_record(clean_archive, listing(uscc, ListKind.ABNORMAL_OPERATIONS, today))
+    await _step(clean_archive)
+    assert await _class_of(clean_archive, uscc) == "D"
+    assert await _key_supervision_rules(clean_archive, uscc) == ["KEY_AREA_HIGH_RISK"]
+
+
+async def test_a_position_behind_the_pruned_feed_goes_on_from_the_oldest_event_kept(
+    clean_archive: asyncpg.Pool[Any],
+) -> None:
+    await clean_archive.execute("TRUNCATE credit_events_pruned")
+    await clean_archive.execute("UPDATE risk_feed_position SET xid = '1'::xid8, seq = 0")
+    uscc = code(42)
+    await put_record(clean_archive, registration(uscc, "汕头市落后贸易有限公司"))
+    await settled(clean_archive)
+    await clean_archive.execute(
+        "INSERT INTO credit_events_pruned (xid, seq, pruned_at)"
+        " SELECT xid, seq, now() FROM credit_events ORDER BY xid, seq LIMIT 1")
+    try:
+        step = await _step(clean_archive)
+        assert step is not None and step[0] >= 1
+        assert await _class_of(clean_archive, uscc) == "A"
+    finally:
+        await clean_archive.execute("TRUNCATE credit_events_pruned")
+
+
+async def test_a_full_recompute_lets_the_follower_skip_what_it_covered(
+    clean_archive: asyncpg.Pool[Any],
+) -> None:
+    await clean_archive.execute("UPDATE risk_feed_position SET xid = '1'::xid8, seq = 0")
+    await put_record(clean_archive, registration(code(43), "汕头市重算贸易有限公司"))
+    await settled(clean_archive)
+    await recompute_all(clean_archive, MODELS)
+    assert await _step(clean_archive) == (0, False)

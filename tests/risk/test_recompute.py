@@ -125,5 +125,7 @@ async def test_the_command_assesses_everyone(
     monkeypatch.setenv("GATEWAY_DATA_DIR", str(tmp_path))
     # The command runs its own event loop: in a thread of its own.
     assert await asyncio.to_thread(main, ["risk", "recompute"]) == 0
-    assert "assessed 4 enterprises" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "assessed 4 enterprises" in out
+    assert "key-supervision list refreshed" in out
     assert await clean_archive.fetchval("SELECT count(*) FROM risk_assessments") == 4
