@@ -16,6 +16,7 @@ from gateway.archive.profile import Profile, Stored, listing_active
 from gateway.records import ListKind, Penalty, PenaltyProcedure
 from gateway.repair.effects import effective_listings, repair_dates
 from gateway.rules.publicity import Publicity, penalty_publicity
+from gateway.rules.ruleset import DEFAULT_RULES, RuleBook
 
 MAX_TITLE = 100
 MAX_SUMMARY = 2000
@@ -42,23 +43,29 @@ def _serious_numbers(profile: Profile, today: dt.date) -> frozenset[str]:
     )
 
 
-def publicity_today(profile: Profile, stored: Stored[Penalty], today: dt.date) -> Publicity:
+def publicity_today(
+    profile: Profile, stored: Stored[Penalty], today: dt.date, rules: RuleBook = DEFAULT_RULES
+) -> Publicity:
     """The penalty's publicity on `today`, repairs and serious listings applied."""
     repair = repair_dates(profile, stored.id, today)
     return penalty_publicity(
         stored.record, today,
         serious_listed=stored.record.decision_number in _serious_numbers(profile, today),
-        repaired_on=repair.repaired_on, published_on=repair.published_on,
+        repaired_on=repair.repaired_on, published_on=repair.published_on, rules=rules,
     )
 
 
-def shown_publicly(profile: Profile, stored: Stored[Penalty], today: dt.date) -> bool:
+def shown_publicly(
+    profile: Profile, stored: Stored[Penalty], today: dt.date, rules: RuleBook = DEFAULT_RULES
+) -> bool:
     """Whether the public sees the penalty today."""
-    state = publicity_today(profile, stored, today).state
+    state = publicity_today(profile, stored, today, rules).state
     return PUBLIC_VIEW.shows_penalty(stored.record.procedure, state)
 
 
-def refusal(profile: Profile, stored: Stored[Penalty], today: dt.date) -> str | None:
+def refusal(
+    profile: Profile, stored: Stored[Penalty], today: dt.date, rules: RuleBook = DEFAULT_RULES
+) -> str | None:
     """Why the penalty cannot be published as a typical case today; None when it can."""
     record = stored.record
     if record.procedure is not PenaltyProcedure.ORDINARY:
@@ -67,7 +74,7 @@ def refusal(profile: Profile, stored: Stored[Penalty], today: dt.date) -> str | 
             f"procedure, which is never published: only public ordinary-procedure penalties "
             f"become typical cases"
         )
-    state = publicity_today(profile, stored, today).state
+    state = publicity_today(profile, stored, today, rules).state
     if not PUBLIC_VIEW.shows_penalty(record.procedure, state):
         return (
             f"penalty {stored.id} ({record.decision_number}) is not under publicity today "

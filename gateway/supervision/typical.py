@@ -15,6 +15,7 @@ from gateway.archive import Queryable
 from gateway.archive.profile import Profile, load_profile, load_profiles
 from gateway.archive.search import validate_first
 from gateway.clock import utcnow
+from gateway.rules.ruleset import DEFAULT_RULES, RuleBook
 from gateway.supervision import cases_store
 from gateway.supervision.cases import (
     MAX_SUMMARY,
@@ -63,6 +64,7 @@ class TypicalCases:
 
     pool: asyncpg.Pool[Any]
     actor: str | None
+    rules: RuleBook = DEFAULT_RULES
 
     async def enterprise_of(self, penalty_id: str) -> str:
         """The code of a penalty; refused when there is no such penalty."""
@@ -82,7 +84,7 @@ class TypicalCases:
             stored = None if profile is None else penalty_of(profile, str(penalty_pk))
             if profile is None or stored is None:
                 raise SupervisionRefused(f"penaltyId: no penalty {penalty_id}")
-            why = refusal(profile, stored, today)
+            why = refusal(profile, stored, today, self.rules)
             if why is not None:
                 raise SupervisionRefused(why)
             if await cases_store.current_case(conn, penalty_pk) is not None:
@@ -108,20 +110,22 @@ class TypicalCases:
 
 
 def _public(
-    rows: list[CaseRow], profiles: Mapping[str, Profile], today: dt.date
+    rows: list[CaseRow], profiles: Mapping[str, Profile], today: dt.date, rules: RuleBook
 ) -> list[TypicalCase]:
     shown = []
     for row in rows:
         profile = profiles.get(row.uscc)
         case = None if profile is None else _as_case(row, profile)
-        if case is not None and profile is not None and shown_publicly(profile, case.penalty,
-                                                                        today):
+        if case is not None and profile is not None and shown_publicly(
+            profile, case.penalty, today, rules
+        ):
             shown.append(case)
     return shown
 
 
 async def public_page(
-    conn: Queryable, today: dt.date, *, first: int, after: str | None
+    conn: Queryable, today: dt.date, *, first: int, after: str | None,
+    rules: RuleBook = DEFAULT_RULES,
 ) -> CasePage:
     """The cases the public sees today, newest first: one page after cursor `after`."""
     validate_first(first)
@@ -132,20 +136,22 @@ async def public_page(
         if not rows:
             break
         profiles = await load_profiles(conn, sorted({r.uscc for r in rows}))
-        found.extend(_public(rows, profiles, today))
+        found.extend(_public(rows, profiles, today, rules))
         if len(rows) < _BATCH:
             break
         before = rows[-1].id
     return CasePage(tuple(found[:first]), has_next_page=len(found) > first)
 
 
-async def count_public(conn: Queryable, today: dt.date) -> int:
+async def count_public(
+    conn: Queryable, today: dt.date, rules: RuleBook = DEFAULT_RULES
+) -> int:
     """How many cases the public sees today."""
     count, before = 0, None
     while True:
         rows = await cases_store.cases_before(conn, before, _BATCH)
         profiles = await load_profiles(conn, sorted({r.uscc for r in rows}))
-        count += len(_public(rows, profiles, today))
+        count += len(_public(rows, profiles, today, rules))
         if len(rows) < _BATCH:
             return count
         before = rows[-1].id

@@ -40,7 +40,8 @@ def _manual(info: Info) -> ManualEntries:
 
 def _cases(info: Info) -> TypicalCases:
     require(info, Scope.LISTS_WRITE)
-    return TypicalCases(info.context.services.pool, info.context.principal.client_id)
+    services = info.context.services
+    return TypicalCases(services.pool, info.context.principal.client_id, services.rules.rules)
 
 
 async def resolve_add(

@@ -70,7 +70,7 @@ async def resolve_typical_cases(
     with translated_errors():
         page = await public_page(info.context.services.pool, today,
                                  first=DEFAULT_FIRST if first is None else first,
-                                 after=_given(after))
+                                 after=_given(after), rules=info.context.services.rules.rules)
     edges = [TypicalCaseEdge(cursor=case_cursor(c), node=case_type(c)) for c in page.cases]
     note_access(info.context, [c.uscc for c in page.cases], CASES_GROUP)
     page_info = PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor)

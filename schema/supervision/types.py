@@ -145,7 +145,8 @@ class TypicalCaseEdge:
 
 
 async def resolve_case_count(root: TypicalCaseConnection, info: Info) -> int:
-    return await count_public(info.context.services.pool, root.today)
+    services = info.context.services
+    return await count_public(services.pool, root.today, services.rules.rules)
 
 
 @strawberry.type(description="A page of the typical cases whose penalties are public today.")

@@ -36,6 +36,9 @@ def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "GATEWAY_ISSUER": "http://127.0.0.1",
         "GATEWAY_RATE_LIMIT_CLIENT": "100000/minute",
         "GATEWAY_RATE_LIMIT_ADDRESS": "100000/minute",
+        # No background writers racing the tests' own writes and truncations.
+        "GATEWAY_RISK_FOLLOW": "false",
+        "GATEWAY_EVENTS_RETENTION_DAYS": "0",
     }
     settings = Settings.from_env(env)
     for url in serve_gateway(settings):

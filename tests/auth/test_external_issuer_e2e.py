@@ -40,7 +40,8 @@ def gateway_url(
         "DATABASE_URL": database_url, "GATEWAY_SYNC": "false",
         "GATEWAY_DATA_DIR": str(folder / "data"), "AUTH_ISSUERS": str(issuers),
         "GATEWAY_RATE_LIMIT_CLIENT": "100000/minute",
-        "GATEWAY_RATE_LIMIT_ADDRESS": "100000/minute"})
+        "GATEWAY_RATE_LIMIT_ADDRESS": "100000/minute", "GATEWAY_RISK_FOLLOW": "false",
+        "GATEWAY_EVENTS_RETENTION_DAYS": "0"})
     yield from serve_gateway(settings)
 
 

@@ -29,6 +29,7 @@ def settings_for(database_url: str) -> Settings:
     """Schema tests read every record: access control is off (its tests are in tests/auth)."""
     return Settings.from_env({"DATABASE_URL": database_url, "GATEWAY_SYNC": "false",
                               "GATEWAY_RISK_FOLLOW": "false",
+                              "GATEWAY_EVENTS_RETENTION_DAYS": "0",
                               "GATEWAY_AUTH": "false", "GATEWAY_DATA_DIR": _DATA_DIR,
                               "GATEWAY_RATE_LIMIT_CLIENT": "1000000/minute"})
 
