@@ -17,8 +17,10 @@ from rich.console import Console
 
 from auth.clients import Credentials, add_client, list_clients, rotate_secret
 from auth.roles import ROLE_SCOPES, Role
+from gateway.clock import utcnow
 from gateway.commands import CommandError
 from gateway.database import ensure_database
+from gateway.rules.calendar import local_date
 from gateway.settings import Settings
 
 EXCHANGE_DATABASE = "demo_exchange"
@@ -62,6 +64,7 @@ async def _demo(settings: Settings, enterprises: int, seed: int, sock: socket.so
     from adapters.demo import start_demo_sources
     from gateway.app import create_app
     from gateway.database import resolve_url
+    from gateway.demo_supervision import set_up_supervision
     from gateway.lifecycle import load_key_area_rules, load_sources, open_archive
     from gateway.sync import sync_all
 
@@ -87,11 +90,17 @@ async def _demo(settings: Settings, enterprises: int, seed: int, sock: socket.so
                     + (f", error: {report.error}" if report.error else "")
                 )
             clients = await demo_clients(pool)
+            sample = demo.sample_usccs[0] if demo.sample_usccs else SAMPLE_USCC
+            console.print("assessing credit risk and deriving the key-supervision list …")
+            supervision = await set_up_supervision(pool, settings, seed, sample)
+            classes = ", ".join(f"{c} {n:,}" for c, n in supervision.classes.items())
+            console.print(f"  risk classes: {classes}; key-supervision entries: "
+                          f"{supervision.key_supervised:,}; inspectors: {supervision.inspectors}")
         finally:
             await pool.close()
         config = uvicorn.Config(create_app(settings), log_level="warning")
         # The address is printed once the server answers on it, not before.
-        server = _Server(config, lambda: _print_welcome(settings, demo.sample_usccs, clients))
+        server = _Server(config, lambda: _print_welcome(settings, sample, clients))
         await server.serve(sockets=[sock])
     finally:
         await demo.stop()
@@ -118,13 +127,14 @@ async def demo_clients(pool: asyncpg.Pool[Any]) -> dict[Role, Credentials]:
     return found
 
 
-def _print_welcome(
-    settings: Settings, samples: list[str], clients: dict[Role, Credentials]
-) -> None:
+SAMPLE_USCC = "914403001922038216"
+"""Shown when the data set has no sample of its own (it always has one in practice)."""
+
+
+def _print_welcome(settings: Settings, code: str, clients: dict[Role, Credentials]) -> None:
     # Plain print: these lines are copied and pasted, so no wrapping or markup.
     base = f"http://127.0.0.1:{settings.port}"
     address = f"{base}/graphql"
-    code = samples[0] if samples else "914403001922038216"
     body = json.dumps({"query": SHORT_QUERY.replace("$USCC", code)}, ensure_ascii=False)
     print(f"\nGraphiQL: {address}\n")
     print("Demo clients, one per role (secrets change on every demo start):")
@@ -156,8 +166,41 @@ def _print_welcome(
         f"curl -s {address} -H 'content-type: application/json' "
         f"-H \"authorization: Bearer $TOKEN\" -d '{verify}'\n"
     )
+    _print_supervision(settings, code, clients[Role.SUPERVISOR])
     print("Press Ctrl+C to stop.", flush=True)
 
+
+def _print_supervision(settings: Settings, code: str, supervisor: Credentials) -> None:
+    base = f"http://127.0.0.1:{settings.port}"
+    print("Supervise, as the bureau's staff: get a token, then send the documents below (in")
+    print('GraphiQL, add the headers {"authorization": "Bearer <token>", "x-purpose": '
+          '"supervision"}):\n')
+    print(
+        f"curl -s -u {supervisor.client_id}:{supervisor.client_secret} "
+        f"-d grant_type=client_credentials {base}/oauth/token\n"
+    )
+    today = local_date(utcnow()).isoformat()
+    print(SUPERVISION_DOCUMENTS.replace("$USCC", code).replace("$TODAY", today))
+    print(f"\nThen check a draw from its published seed: GATEWAY_DATA_DIR={settings.data_dir} "
+          "credit-gateway draw verify <task id>\n")
+
+
+SUPERVISION_DOCUMENTS = """{ riskDistribution { classes { riskClass count } unassessed total }
+  enterprise(uscc: "$USCC") { name riskAssessment { riskClass score model
+    factors { code description contribution } } } }
+
+mutation { createInspectionTask(input: {
+    name: "2026年食品生产企业双随机抽查", departments: ["汕头市市场监督管理局"],
+    checkItems: ["许可资质", "原料进货查验", "生产过程控制"],
+    ratios: {a: "0.03", b: "0.05", c: "0.2", d: "0.5"},
+    startsOn: "$TODAY", endsOn: "$TODAY", inspectorsPerEnterprise: 2,
+    population: {division: "440507"} }) { id commitment } }
+
+mutation { drawInspectionTask(taskId: <id>) { id seed snapshotHash drawnCount
+    enterprises { edges { node { uscc name riskClass inspectors { id name } } } } } }
+
+mutation { recordInspectionResult(taskId: <id>, uscc: "<a drawn code>",
+    result: CORRECTED_ON_ORDER, inspectedOn: "$TODAY", text: "责令改正") { id result } }"""
 
 SHORT_QUERY = '{ enterprise(uscc: "$USCC") { name status penalties { decisionNumber severity } } }'
 

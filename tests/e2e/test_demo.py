@@ -31,6 +31,7 @@ import jwt as pyjwt
 import pytest
 
 from adapters.demo.build import FAULTS, MANIFEST
+from tests.e2e.supervision_flow import check_supervision
 
 pytestmark = pytest.mark.e2e
 
@@ -353,6 +354,9 @@ def test_the_demo_serves_what_it_prints_stops_on_ctrl_c_and_restarts_on_its_data
     try:
         welcome = demo.wait_until_serving()
         _check_serving(welcome)
+        with httpx.Client(timeout=60) as client:
+            check_supervision(_post, client, welcome.address,
+                              _token(client, welcome, "supervisor"), welcome.code, data_dir)
         synced = demo.synced()
         assert list(synced) == list(SOURCES), demo.output
         assert all(new > 0 for _, new, _ in synced.values()), synced
