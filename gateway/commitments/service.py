@@ -16,6 +16,7 @@ import asyncpg
 
 from gateway.archive.profile import Profile, Stored, load_profile
 from gateway.associations.store import is_member
+from gateway.audit.hook import DecisionHook
 from gateway.clock import utcnow
 from gateway.commitments import rules, store
 from gateway.commitments.rules import (
@@ -49,6 +50,9 @@ class Commitments:
     authority: str
     rules: RulesConfig = DEFAULT_RULES_CONFIG
     """The rules verification applies (the exclusions from commitment-based approval)."""
+    on_decision: DecisionHook | None = None
+    """Run in each decision's transaction once it is taken, before it commits (its audit
+    row); not run for a refused one."""
 
     async def enterprise_of(self, commitment_id: str) -> str:
         """The code of a commitment; refused when there is no such commitment."""
@@ -72,6 +76,8 @@ class Commitments:
             if profile is None:
                 raise CommitmentRefused(f"no source knows the enterprise {uscc}")
             yield conn, profile
+            if self.on_decision is not None:
+                await self.on_decision(conn, uscc)
 
     async def submit(
         self,

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from gateway.archive.profile import Stored
+from gateway.audit.hook import DecisionHook
 from gateway.database import Connection
 from gateway.inspections import draw, result_store, results, store, validation
 from gateway.inspections.model import (
@@ -43,6 +44,8 @@ class Inspections:
 
     pool: asyncpg.Pool[Any]
     authority: str
+    on_result: DecisionHook | None = None
+    """Run in the transaction of each result recorded, before it commits (its audit row)."""
 
     async def add_inspector(self, ident: str, details: InspectorDetails, now: dt.datetime
                             ) -> Inspector:
@@ -126,6 +129,8 @@ class Inspections:
             await result_store.save_result(
                 conn, task_id, uscc, int(written.id), inspected_on,
                 publication_deadline(inspected_on), today)
+            if self.on_result is not None:
+                await self.on_result(conn, uscc)
         return written
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 
+from gateway.audit.hook import DecisionHook
 from gateway.clock import utcnow
 from gateway.supervision import store
 from gateway.supervision.config import SupervisionConfig
@@ -61,6 +62,9 @@ class ManualEntries:
     pool: asyncpg.Pool[Any]
     config: SupervisionConfig
     actor: str | None
+    on_decision: DecisionHook | None = None
+    """Run in each decision's transaction once it is taken, before it commits (its audit
+    row); not run for a refused one."""
 
     async def entry(self, entry_id: str) -> Entry:
         """An entry by id; refused when there is none."""
@@ -89,6 +93,8 @@ class ManualEntries:
                 )
             ground = Ground(Rule.MANUAL, why)
             entry_id = await store.add_manual(conn, uscc, ground, codes, self.actor, utcnow())
+            if self.on_decision is not None:
+                await self.on_decision(conn, uscc)
             return await self._written(conn, entry_id)
 
     async def remove(self, entry_id: str, reason: str) -> Entry:
@@ -108,6 +114,8 @@ class ManualEntries:
                     f"entry {entry.id} was already removed at {entry.ended_at.isoformat()}"
                 )
             await store.end_manual(conn, entry.id, why, self.actor, utcnow())
+            if self.on_decision is not None:
+                await self.on_decision(conn, entry.uscc)
             return await self._written(conn, entry.id)
 
     async def _written(self, conn: Any, entry_id: str) -> Entry:

@@ -27,7 +27,7 @@ from gateway.commitments.rules import (
 from gateway.commitments.service import Commitments
 from gateway.commitments.store import Actor
 from gateway.rules.config import DEFAULT_RULES_CONFIG
-from schema.auditing import note_access
+from schema.auditing import decision_hook, note_access
 from schema.commitments.types import CommitmentCheck, check_type
 from schema.context import Info
 from schema.enterprise.mapping import commitment_type
@@ -48,7 +48,8 @@ def commitments_of(info: Info) -> tuple[Commitments, Actor]:
                   association=principal.role is Role.ASSOCIATION)
     services = info.context.services
     rules = DEFAULT_RULES_CONFIG if services.verifier is None else services.verifier.rules
-    return Commitments(services.pool, services.settings.authority, rules), actor
+    hook = decision_hook(info.context, COMMITMENTS_GROUP)
+    return Commitments(services.pool, services.settings.authority, rules, hook), actor
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from gateway.inspections.model import Conflict, InspectionRefused, Task
 from gateway.inspections.service import Inspections
 from gateway.inspections.validation import MAX_TEXT, text
 from gateway.records import InspectionResult
-from schema.auditing import note_access
+from schema.auditing import decision_hook, note_access
 from schema.context import Info
 from schema.enterprise.mapping import inspection_type
 from schema.enterprise.types import Inspection
@@ -48,7 +48,8 @@ def inspections(info: Info) -> Inspections:
     """The bureau's procedures, after checking the caller may take their steps."""
     require(info, Scope.INSPECTION_WRITE)
     services = info.context.services
-    return Inspections(services.pool, services.settings.authority)
+    return Inspections(services.pool, services.settings.authority,
+                       decision_hook(info.context, RESULT_GROUP))
 
 
 def caller(info: Info) -> str | None:

@@ -13,7 +13,7 @@ import strawberry
 from auth.roles import Scope
 from gateway.supervision.manual import ManualEntries, SupervisionRefused
 from gateway.supervision.typical import TypicalCases
-from schema.auditing import note_access
+from schema.auditing import decision_hook, note_access
 from schema.context import Info
 from schema.errors import BadUserInputError
 from schema.permissions import require
@@ -35,7 +35,8 @@ def _refusals() -> Iterator[None]:
 def _manual(info: Info) -> ManualEntries:
     require(info, Scope.LISTS_WRITE)
     services = info.context.services
-    return ManualEntries(services.pool, supervision_config(info), info.context.principal.client_id)
+    return ManualEntries(services.pool, supervision_config(info), info.context.principal.client_id,
+                         decision_hook(info.context, DECISION_GROUP))
 
 
 def _cases(info: Info) -> TypicalCases:

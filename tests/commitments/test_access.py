@@ -74,6 +74,12 @@ async def test_an_association_records_and_checks_self_discipline_commitments_of_
     assert await clean_archive.fetchval("SELECT bool_and(by_association) FROM commitment_checks")
     read = await post(gateway, CHECK_OF, {"id": made["id"]}, association)
     assert read["data"]["commitmentCheck"] == done
+    # The submission and the check each wrote a row in their transaction besides the
+    # request's own.
+    groups = await clean_archive.fetch(
+        "SELECT request_id, count(*) AS n FROM audit_log WHERE $1 = ANY(usccs)"
+        " AND 'commitments' = ANY(field_groups) GROUP BY request_id", member)
+    assert sorted(g["n"] for g in groups)[-2:] == [2, 2]
 
     before = await written(clean_archive)
     message = refused(await post(gateway, SUBMIT, submission(other), association), "FORBIDDEN")

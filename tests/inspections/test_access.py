@@ -132,3 +132,6 @@ async def test_a_recorded_result_is_in_the_public_view_at_once_and_audited(
     assert audit is not None and audit["role"] == "supervisor"
     assert list(audit["usccs"]) == [codes[1]]
     assert list(audit["field_groups"]) == ["inspectionResults"]
+    # One row written with the result in its transaction, one for the request.
+    rows = await pool.fetch("SELECT request_id FROM audit_log WHERE operation = 'Record'")
+    assert len(rows) == 2 and rows[0]["request_id"] == rows[1]["request_id"]

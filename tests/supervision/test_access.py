@@ -81,6 +81,10 @@ async def test_manual_decisions_need_lists_write(
     assert list(audit["field_groups"]) == ["keySupervisionDecisions"]
     started_by = await clean.fetchval("SELECT started_by FROM key_supervision_entries")
     assert started_by == audit["client_id"]
+    # One row written with the entry in its transaction, one for the request.
+    assert await clean.fetchval(
+        "SELECT count(*) FROM audit_log WHERE request_id = (SELECT request_id FROM audit_log"
+        " WHERE operation = 'Add' ORDER BY seq DESC LIMIT 1)") == 2
 
     partner = await bearer(gateway, clean, Role.PARTNER, "supervision check")
     refused = await post(gateway, REMOVE, {"id": entry_id, "reason": "已整改"}, partner)
