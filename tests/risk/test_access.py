@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -15,9 +17,11 @@ from gateway.clock import utcnow
 from gateway.risk.config import load_models
 from gateway.risk.recompute import recompute_all
 from gateway.rules.calendar import local_date
+from gateway.settings import Settings
 from tests.archive.rows import code, penalty, put_record, registration
 from tests.auth.conftest import Gateway, bearer, post
 from tests.risk.seed import seed
+from tests.schema.conftest import serve_gateway
 
 DISTRIBUTION = "{ riskDistribution { classes { riskClass count } unassessed total } }"
 PROFILE = "query($u: USCC!) { enterprise(uscc: $u) { name riskAssessment { riskClass } } }"
@@ -57,8 +61,23 @@ async def test_an_assessment_is_forbidden_without_risk_read(
     assert body["errors"][0]["path"] == ["enterprise", "riskAssessment"]
 
 
+@pytest.fixture
+def following(
+    clean_archive: asyncpg.Pool[Any], database_url: str, tmp_path: Path
+) -> Iterator[Gateway]:
+    """A gateway served as `serve` runs it, reassessing changed enterprises in the background
+    (started after the archive was emptied: it must not race the truncation)."""
+    settings = Settings.from_env({
+        "DATABASE_URL": database_url, "GATEWAY_SYNC": "false",
+        "GATEWAY_DATA_DIR": str(tmp_path / "data"), "GATEWAY_RISK_FOLLOW": "true",
+        "GATEWAY_EVENTS_RETENTION_DAYS": "0",
+    })
+    for url in serve_gateway(settings):
+        yield Gateway(url, settings)
+
+
 async def test_the_served_gateway_reassesses_a_changed_enterprise(
-    gateway: Gateway, clean_archive: asyncpg.Pool[Any]
+    following: Gateway, clean_archive: asyncpg.Pool[Any]
 ) -> None:
     uscc = code(51)
     await put_record(clean_archive, registration(uscc, "汕头市跟随贸易有限公司"))

@@ -170,7 +170,11 @@ async def test_a_position_behind_the_pruned_feed_goes_on_from_the_oldest_event_k
         " SELECT xid, seq, now() FROM credit_events ORDER BY xid, seq LIMIT 1")
     try:
         step = await _step(clean_archive)
-        assert step is not None and step[0] >= 1
+        assert step is not None and step[0] >= 1  # not refused: it went on from the start
+        for _ in range(1000):  # the session's earlier events come first
+            if step is None or not step[1]:
+                break
+            step = await _step(clean_archive)
         assert await _class_of(clean_archive, uscc) == "A"
     finally:
         await clean_archive.execute("TRUNCATE credit_events_pruned")
