@@ -18,6 +18,7 @@ from strawberry.extensions import SchemaExtension
 
 from adapters.base import SourceUnavailable
 from gateway.archive.search import InvalidSearchError
+from gateway.refusals import Refused
 from gateway.uscc import InvalidUSCC
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def translated_errors() -> Iterator[None]:
     """Turn the typed failures of the layers below into the client's error codes."""
     try:
         yield
-    except InvalidSearchError as e:
+    except (InvalidSearchError, Refused) as e:
         raise BadUserInputError(str(e)) from None
     except InvalidUSCC as e:
         raise InvalidUSCCError(f"invalid USCC: {e}") from None

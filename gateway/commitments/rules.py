@@ -20,9 +20,11 @@ import dataclasses
 import datetime as dt
 import enum
 
+from gateway import refusals
 from gateway.archive.profile import Profile, Stored
 from gateway.lists.decisions import SOURCE
 from gateway.records import Commitment, CommitmentStatus
+from gateway.refusals import Refused
 from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig
 from gateway.rules.verification import FindingEffect, Purpose, judge
 
@@ -35,7 +37,7 @@ MAX_CONTENT = 2000
 MAX_EVIDENCE = 5000
 
 
-class CommitmentRefused(ValueError):
+class CommitmentRefused(Refused):
     """A condition is not met, or an argument is invalid; the message says which."""
 
 
@@ -52,17 +54,11 @@ class CheckOutcome(enum.StrEnum):
 
 def text_argument(name: str, value: str, most: int) -> str:
     """A trimmed, non-empty text of at most `most` characters."""
-    text = value.strip()
-    if not text:
-        raise CommitmentRefused(f"{name}: expected some text, got an empty string")
-    if len(text) > most:
-        raise CommitmentRefused(f"{name}: expected at most {most} characters, got {len(text)}")
-    return text
+    return refusals.text_argument(name, value, most, CommitmentRefused)
 
 
 def _not_in_future(name: str, day: dt.date, today: dt.date) -> None:
-    if day > today:
-        raise CommitmentRefused(f"{name} {day} is in the future (today is {today})")
+    refusals.not_in_future(name, day, today, CommitmentRefused)
 
 
 def new_commitment(

@@ -12,15 +12,12 @@ import datetime as dt
 import uuid
 from collections.abc import Collection
 
-from adapters.mapping import Mapped
 from gateway.archive import Queryable
-from gateway.archive import store as archive
-from gateway.archive.profile import Provenance, Stored
-from gateway.archive.status import GATEWAY_KIND
+from gateway.archive.own import write_own_record
+from gateway.archive.profile import Stored
 from gateway.commitments.rules import CheckOutcome
 from gateway.database import Connection
-from gateway.lists.decisions import SOURCE
-from gateway.records import Commitment, RecordKind
+from gateway.records import Commitment
 
 FEED = "commitments"
 
@@ -65,20 +62,7 @@ async def write_commitment(
     """Write `commitment` as (a new version of) record `record_id` of the gateway's source.
 
     Run inside the caller's transaction."""
-    await archive.register_source(conn, SOURCE, department, GATEWAY_KIND)
-    mapped = Mapped(RecordKind.COMMITMENT, record_id, commitment, None)
-    result = await archive.write_records(
-        conn, SOURCE, department, [archive.prepare(mapped, FEED)], now
-    )
-    if result.inserted + result.updated != 1:
-        raise RuntimeError(f"commitment record {record_id} was not written")
-    await archive.save_progress(conn, SOURCE, None, result)
-    record_pk: int = await conn.fetchval(
-        "SELECT id FROM records WHERE source = $1 AND feed = $2 AND record_id = $3",
-        SOURCE, FEED, record_id,
-    )
-    provenance = Provenance(SOURCE, department, record_id, None, now)
-    return Stored(id=str(record_pk), record=commitment, provenance=provenance)
+    return await write_own_record(conn, department, commitment, FEED, record_id, now)
 
 
 async def save_submission(

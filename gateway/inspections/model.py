@@ -7,13 +7,14 @@ import datetime as dt
 from decimal import Decimal
 
 from gateway.records import EnterpriseStatus, KeyArea
+from gateway.refusals import Refused
 
 RISK_CLASSES = ("A", "B", "C", "D")
 DEFAULT_CLASS = "B"
 """The class of an enterprise without a risk assessment: ordinary risk."""
 
 
-class InspectionRefused(ValueError):
+class InspectionRefused(Refused):
     """An argument is invalid or a condition is not met; the message names which."""
 
 

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from adapters.mapping import Mapped
-from gateway.archive import store as archive
-from gateway.archive.profile import Provenance, Stored
-from gateway.archive.status import GATEWAY_KIND
+from gateway.archive.own import write_own_record
+from gateway.archive.profile import Stored
 from gateway.database import Connection
 from gateway.inspections.model import InspectionRefused, Task
 from gateway.inspections.validation import text
-from gateway.lists.decisions import SOURCE
-from gateway.records import Inspection, InspectionKind, InspectionResult, RecordKind
+from gateway.records import Inspection, InspectionKind, InspectionResult
 
 FEED = "inspections"
 MAX_RESULT_TEXT = 2000
@@ -63,15 +60,5 @@ async def write_result(
     conn: Connection, department: str, inspection: Inspection, key: str, now: dt.datetime
 ) -> Stored[Inspection]:
     """Write `inspection` as (a new version of) record `key`; in the caller's transaction."""
-    await archive.register_source(conn, SOURCE, department, GATEWAY_KIND)
-    mapped = Mapped(RecordKind.INSPECTION, key, inspection, None)
-    written = await archive.write_records(
-        conn, SOURCE, department, [archive.prepare(mapped, FEED)], now
-    )
-    await archive.save_progress(conn, SOURCE, None, written)
-    record_pk: int = await conn.fetchval(
-        "SELECT id FROM records WHERE source = $1 AND feed = $2 AND record_id = $3",
-        SOURCE, FEED, key,
-    )
-    provenance = Provenance(SOURCE, department, key, None, now)
-    return Stored(id=str(record_pk), record=inspection, provenance=provenance)
+    return await write_own_record(conn, department, inspection, FEED, key, now,
+                                  must_change=False)

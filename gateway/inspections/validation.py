@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from gateway import refusals
 from gateway.inspections.draw import FLOOR_PERCENT
 from gateway.inspections.model import (
     InspectionRefused,
@@ -34,12 +35,7 @@ INDUSTRY_PREFIX = re.compile(r"^[A-T](\d{1,4})?$")
 
 def text(field: str, value: str, most: int = MAX_TEXT) -> str:
     """A trimmed, non-empty text of at most `most` characters."""
-    trimmed = value.strip()
-    if not trimmed:
-        raise InspectionRefused(f"{field}: expected some text, got an empty string")
-    if len(trimmed) > most:
-        raise InspectionRefused(f"{field}: expected at most {most} characters, got {len(trimmed)}")
-    return trimmed
+    return refusals.text_argument(field, value, most, InspectionRefused)
 
 
 def texts(field: str, values: Sequence[str], most_items: int, *, empty_ok: bool = False

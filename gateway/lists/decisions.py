@@ -32,6 +32,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection
 
+from gateway import refusals
+from gateway.archive.own import OWN_SOURCE
 from gateway.archive.profile import Profile, Stored, listing_active
 from gateway.lists.grounds import (
     ABNORMAL_REASONS,
@@ -50,11 +52,12 @@ from gateway.records import (
     PenaltyProcedure,
     Registration,
 )
+from gateway.refusals import Refused
 from gateway.rules.publicity import period_end
 from gateway.rules.ruleset import DEFAULT_RULES, RuleBook
 
-SOURCE = "supervision"
-"""The gateway's own source: list decisions of the bureau's supervisors."""
+SOURCE = OWN_SOURCE
+"""The gateway's own source, where list decisions are written."""
 
 SERIOUS_TERM_MONTHS = 36
 EARLY_REMOVAL_AFTER_MONTHS = 12
@@ -69,7 +72,7 @@ ABNORMAL = ListKind.ABNORMAL_OPERATIONS
 SERIOUS = ListKind.SERIOUS_DISHONESTY
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(Refused):
     """A condition of the decision is not met, or an argument is invalid; the message says
     which."""
 
@@ -85,17 +88,11 @@ class SeriousBasis:
 
 def text_argument(name: str, value: str, most: int) -> str:
     """A trimmed, non-empty text of at most `most` characters."""
-    text = value.strip()
-    if not text:
-        raise DecisionRefused(f"{name}: expected some text, got an empty string")
-    if len(text) > most:
-        raise DecisionRefused(f"{name}: expected at most {most} characters, got {len(text)}")
-    return text
+    return refusals.text_argument(name, value, most, DecisionRefused)
 
 
 def _not_in_future(name: str, day: dt.date, today: dt.date) -> None:
-    if day > today:
-        raise DecisionRefused(f"{name} {day} is in the future (today is {today})")
+    refusals.not_in_future(name, day, today, DecisionRefused)
 
 
 def list_abnormal(

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from adapters.mapping import Mapped
 from gateway.archive import Queryable
-from gateway.archive import store as archive
-from gateway.archive.profile import Provenance, Stored
+from gateway.archive.own import write_own_record
+from gateway.archive.profile import Stored
 from gateway.archive.status import GATEWAY_KIND
 from gateway.database import Connection
-from gateway.lists.decisions import SOURCE, SeriousBasis
-from gateway.records import Listing, RecordKind
+from gateway.lists.decisions import SeriousBasis
+from gateway.records import Listing
 
 FEED = "lists"
 SOURCE_KIND = GATEWAY_KIND
@@ -77,21 +76,4 @@ async def write_entry(
     """Write `listing` as (a new version of) record `record_id` of the gateway's source.
 
     Run inside the caller's transaction."""
-    await archive.register_source(conn, SOURCE, department, SOURCE_KIND)
-    # No source_updated_at: the decision's instant is its received_at, and the write path's
-    # guard against older source versions must not weigh clocks of two gateway processes.
-    mapped = Mapped(RecordKind.LISTING, record_id, listing, None)
-    result = await archive.write_records(
-        conn, SOURCE, department, [archive.prepare(mapped, FEED)], now
-    )
-    if result.inserted + result.updated != 1:
-        raise RuntimeError(f"list decision on record {record_id} was not written")
-    await archive.save_progress(conn, SOURCE, None, result)
-    record_pk: int = await conn.fetchval(
-        "SELECT id FROM records WHERE source = $1 AND feed = $2 AND record_id = $3",
-        SOURCE,
-        FEED,
-        record_id,
-    )
-    provenance = Provenance(SOURCE, department, record_id, None, now)
-    return Stored(id=str(record_pk), record=listing, provenance=provenance)
+    return await write_own_record(conn, department, listing, FEED, record_id, now)

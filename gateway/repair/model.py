@@ -7,6 +7,8 @@ import datetime as dt
 import enum
 import uuid
 
+from gateway.refusals import Refused
+
 
 class RepairStatus(enum.StrEnum):
     """Where an application stands: APPLIED → ACCEPTED → APPROVED or REJECTED; an approval
@@ -76,6 +78,6 @@ class Repair:
         return False
 
 
-class RepairRefused(ValueError):
+class RepairRefused(Refused):
     """A condition of a repair step is not met, or an argument is invalid; the message says
     which."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from gateway import refusals
 from gateway.archive.profile import Profile, load_profile
 from gateway.audit.hook import DecisionHook
 from gateway.database import Connection
@@ -31,12 +32,7 @@ _MAX_ID_DIGITS = 18
 
 def text_argument(name: str, value: str, most: int) -> str:
     """A trimmed, non-empty text of at most `most` characters."""
-    text = value.strip()
-    if not text:
-        raise RepairRefused(f"{name}: expected some text, got an empty string")
-    if len(text) > most:
-        raise RepairRefused(f"{name}: expected at most {most} characters, got {len(text)}")
-    return text
+    return refusals.text_argument(name, value, most, RepairRefused)
 
 
 def proof_references(values: Sequence[str]) -> tuple[str, ...]:

@@ -11,8 +11,10 @@ from typing import Any
 
 import asyncpg
 
+from gateway import refusals
 from gateway.audit.hook import DecisionHook
 from gateway.clock import utcnow
+from gateway.refusals import Refused
 from gateway.supervision import store
 from gateway.supervision.config import SupervisionConfig
 from gateway.supervision.entries import Entry
@@ -22,18 +24,13 @@ MAX_REASON = 500
 _MAX_ID_DIGITS = 18
 
 
-class SupervisionRefused(ValueError):
+class SupervisionRefused(Refused):
     """A decision about the list is refused; the message says why."""
 
 
 def checked_text(name: str, value: str, most: int = MAX_REASON) -> str:
     """A trimmed, non-empty text of at most `most` characters."""
-    text = value.strip()
-    if not text:
-        raise SupervisionRefused(f"{name}: expected some text, got an empty string")
-    if len(text) > most:
-        raise SupervisionRefused(f"{name}: expected at most {most} characters, got {len(text)}")
-    return text
+    return refusals.text_argument(name, value, most, SupervisionRefused)
 
 
 def checked_measures(codes: Sequence[str] | None, config: SupervisionConfig) -> tuple[str, ...]:

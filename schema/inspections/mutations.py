@@ -4,16 +4,14 @@ and writes nothing."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from typing import Annotated
 
 import strawberry
 
 from auth.roles import Scope
 from gateway.clock import utcnow
-from gateway.inspections.model import Conflict, InspectionRefused, Task
+from gateway.inspections.model import Conflict, Task
 from gateway.inspections.service import Inspections
 from gateway.inspections.validation import MAX_TEXT, text
 from gateway.records import InspectionResult
@@ -21,7 +19,7 @@ from schema.auditing import decision_hook, note_access
 from schema.context import Info
 from schema.enterprise.mapping import inspection_type
 from schema.enterprise.types import Inspection
-from schema.errors import BadUserInputError
+from schema.errors import BadUserInputError, translated_errors
 from schema.inspections.inputs import (
     InspectionTaskInput,
     InspectorInput,
@@ -65,14 +63,6 @@ def task_id(value: str, name: str = "taskId") -> int:
     return int(digits)
 
 
-@contextlib.contextmanager
-def refusals() -> Iterator[None]:
-    try:
-        yield
-    except InspectionRefused as e:
-        raise BadUserInputError(str(e)) from None
-
-
 def _task(info: Info, task: Task) -> InspectionTask:
     return task_type(task, entry_loader(info.context.services.pool))
 
@@ -85,20 +75,20 @@ _INPUT = Annotated[InspectorInput, strawberry.argument(description="The inspecto
 
 async def resolve_add_inspector(info: Info, id: _ID, input: _INPUT) -> Inspector:
     service = inspections(info)
-    with refusals():
+    with translated_errors():
         return inspector_type(await service.add_inspector(id, inspector_details(input), utcnow()))
 
 
 async def resolve_update_inspector(info: Info, id: _ID, input: _INPUT) -> Inspector:
     service = inspections(info)
-    with refusals():
+    with translated_errors():
         details = inspector_details(input)
         return inspector_type(await service.update_inspector(id, details, utcnow()))
 
 
 async def resolve_deactivate_inspector(info: Info, id: _ID) -> Inspector:
     service = inspections(info)
-    with refusals():
+    with translated_errors():
         return inspector_type(await service.deactivate_inspector(id, utcnow()))
 
 
@@ -111,7 +101,7 @@ async def resolve_declare_conflict(
 ) -> Inspector:
     service = inspections(info)
     note_access(info.context, [uscc], CONFLICT_GROUP)
-    with refusals():
+    with translated_errors():
         conflict = Conflict(inspector_id, uscc, text("reason", reason, MAX_TEXT), utcnow())
         return inspector_type(await service.declare_conflict(conflict))
 
@@ -121,7 +111,7 @@ async def resolve_create_task(
     input: Annotated[InspectionTaskInput, strawberry.argument(description="The task.")],
 ) -> InspectionTask:
     service = inspections(info)
-    with refusals():
+    with translated_errors():
         task = await service.create_task(task_spec(input), info.context.today, utcnow(),
                                           caller(info))
     return _task(info, task)
@@ -133,7 +123,7 @@ async def resolve_draw_task(
                                                            description="The task to draw.")],
 ) -> InspectionTask:
     service = inspections(info)
-    with refusals():
+    with translated_errors():
         task = await service.draw(task_id(task_id_), info.context.today, utcnow(), caller(info))
     return _task(info, task)
 
@@ -155,7 +145,7 @@ async def resolve_record_result(
 ) -> Inspection:
     service = inspections(info)
     note_access(info.context, [uscc], RESULT_GROUP)
-    with refusals():
+    with translated_errors():
         stored = await service.record_result(task_id(task_id_), uscc, result, text_,
                                              inspected_on, utcnow())
     return inspection_type(stored, info.context.today)

@@ -4,9 +4,7 @@ naming the unmet condition, writing nothing. Every decision, taken or refused, i
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from typing import Annotated
 
 import strawberry
@@ -14,7 +12,6 @@ import strawberry
 import schema.lists.types  # noqa: F401 (registers the grounds' enums before they are used)
 from auth.roles import Scope
 from gateway.archive.profile import Stored
-from gateway.lists.decisions import DecisionRefused
 from gateway.lists.grounds import AbnormalGround, RevocationGround
 from gateway.lists.service import ListDecisions
 from gateway.records import Listing as ListingRecord
@@ -22,7 +19,7 @@ from schema.auditing import decision_hook, note_access
 from schema.context import Info
 from schema.enterprise.mapping import listing_type
 from schema.enterprise.types import Listing
-from schema.errors import BadUserInputError
+from schema.errors import translated_errors
 from schema.lists.access import DECISION_GROUP
 from schema.permissions import require
 from schema.scalars import USCC
@@ -38,21 +35,13 @@ def _decisions(info: Info) -> ListDecisions:
                          decision_hook(info.context, DECISION_GROUP))
 
 
-@contextlib.contextmanager
-def _refusals() -> Iterator[None]:
-    try:
-        yield
-    except DecisionRefused as e:
-        raise BadUserInputError(str(e)) from None
-
-
 def _taken(info: Info, stored: Stored[ListingRecord]) -> Listing:
     return listing_type(stored, info.context.today)
 
 
 async def _entry_enterprise(info: Info, decisions: ListDecisions, listing_id: str) -> None:
     """Note the entry's enterprise for the audit row before deciding."""
-    with _refusals():
+    with translated_errors():
         uscc = await decisions.enterprise_of(listing_id)
     note_access(info.context, [uscc], DECISION_GROUP)
 
@@ -71,7 +60,7 @@ async def resolve_list_abnormal(
 ) -> Listing:
     decisions = _decisions(info)
     note_access(info.context, [uscc], DECISION_GROUP)
-    with _refusals():
+    with translated_errors():
         stored = await decisions.list_abnormal(
             uscc, ground, decided_on, decision_number, info.context.today
         )
@@ -88,7 +77,7 @@ async def resolve_remove_abnormal(
 ) -> Listing:
     decisions = _decisions(info)
     await _entry_enterprise(info, decisions, listing_id)
-    with _refusals():
+    with translated_errors():
         stored = await decisions.remove_abnormal(
             listing_id, corrected_on, reason, info.context.today
         )
@@ -126,7 +115,7 @@ async def resolve_list_serious(
 ) -> Listing:
     decisions = _decisions(info)
     note_access(info.context, [uscc], DECISION_GROUP)
-    with _refusals():
+    with translated_errors():
         stored = await decisions.list_serious(
             uscc, penalty_id, decided_on, decision_number, reason,
             heavy_end_of_band=heavy_end_of_band, restriction_ends_on=restriction_ends_on,
@@ -148,7 +137,7 @@ async def resolve_remove_serious_early(
 ) -> Listing:
     decisions = _decisions(info)
     await _entry_enterprise(info, decisions, listing_id)
-    with _refusals():
+    with translated_errors():
         stored = await decisions.remove_serious_early(
             listing_id, on, penalty_performed=penalty_performed, harm_removed=harm_removed,
             today=info.context.today,
@@ -165,7 +154,7 @@ async def resolve_revoke_listing(
 ) -> Listing:
     decisions = _decisions(info)
     await _entry_enterprise(info, decisions, listing_id)
-    with _refusals():
+    with translated_errors():
         stored = await decisions.revoke(listing_id, ground, info.context.today)
     return _taken(info, stored)
 

@@ -5,19 +5,17 @@ audited (the audit row names the enterprise and the group `creditRepairs`)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Annotated
 
 import strawberry
 
 from auth.roles import Scope
 from gateway.clock import utcnow
-from gateway.repair.model import Repair, RepairOutcome, RepairRefused
+from gateway.repair.model import Repair, RepairOutcome
 from gateway.repair.service import CreditRepairs
 from schema.auditing import decision_hook, note_access
 from schema.context import Info
-from schema.errors import BadUserInputError
+from schema.errors import translated_errors
 from schema.permissions import require
 from schema.repair.types import CreditRepair, credit_repair
 from schema.scalars import USCC
@@ -41,16 +39,8 @@ def _caller(info: Info) -> str | None:
     return principal.client_id or principal.subject
 
 
-@contextlib.contextmanager
-def _refusals() -> Iterator[None]:
-    try:
-        yield
-    except RepairRefused as e:
-        raise BadUserInputError(str(e)) from None
-
-
 async def _noted(info: Info, repairs: CreditRepairs, repair_id: str) -> None:
-    with _refusals():
+    with translated_errors():
         uscc = await repairs.enterprise_of(repair_id)
     note_access(info.context, [uscc], REPAIR_GROUP)
 
@@ -77,7 +67,7 @@ async def resolve_apply(
 ) -> CreditRepair:
     repairs = _repairs(info)
     note_access(info.context, [uscc], REPAIR_GROUP)
-    with _refusals():
+    with translated_errors():
         repair = await repairs.apply(uscc, target_id, commitment_text, proof_refs,
                                      by=_caller(info), now=utcnow())
     return _taken(info, repair)
@@ -88,7 +78,7 @@ async def resolve_accept(
 ) -> CreditRepair:
     repairs = _repairs(info)
     await _noted(info, repairs, id)
-    with _refusals():
+    with translated_errors():
         repair = await repairs.accept(id, by=_caller(info), now=utcnow())
     return _taken(info, repair)
 
@@ -101,7 +91,7 @@ async def resolve_decide(
 ) -> CreditRepair:
     repairs = _repairs(info)
     await _noted(info, repairs, id)
-    with _refusals():
+    with translated_errors():
         repair = await repairs.decide(id, outcome, reason, by=_caller(info), now=utcnow())
     return _taken(info, repair)
 
@@ -113,7 +103,7 @@ async def resolve_revoke(
 ) -> CreditRepair:
     repairs = _repairs(info)
     await _noted(info, repairs, id)
-    with _refusals():
+    with translated_errors():
         repair = await repairs.revoke(id, reason, by=_caller(info), now=utcnow())
     return _taken(info, repair)
 

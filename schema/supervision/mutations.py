@@ -4,32 +4,22 @@ decision, taken or refused, is audited."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Annotated
 
 import strawberry
 
 from auth.roles import Scope
-from gateway.supervision.manual import ManualEntries, SupervisionRefused
+from gateway.supervision.manual import ManualEntries
 from gateway.supervision.typical import TypicalCases
 from schema.auditing import decision_hook, note_access
 from schema.context import Info
-from schema.errors import BadUserInputError
+from schema.errors import translated_errors
 from schema.permissions import require
 from schema.scalars import USCC
 from schema.supervision.access import CASES_GROUP, DECISION_GROUP, supervision_config
 from schema.supervision.types import KeySupervisionEntry, TypicalCase, case_type, entry_type
 
 _PENALTY = "The penalty (Penalty.id)."
-
-
-@contextlib.contextmanager
-def _refusals() -> Iterator[None]:
-    try:
-        yield
-    except SupervisionRefused as e:
-        raise BadUserInputError(str(e)) from None
 
 
 def _manual(info: Info) -> ManualEntries:
@@ -58,7 +48,7 @@ async def resolve_add(
 ) -> KeySupervisionEntry:
     manual = _manual(info)
     note_access(info.context, [uscc], DECISION_GROUP)
-    with _refusals():
+    with translated_errors():
         entry = await manual.add(uscc, reason, measures)
     return entry_type(entry, manual.config)
 
@@ -70,10 +60,10 @@ async def resolve_remove(
     reason: Annotated[str, strawberry.argument(description="Why it is removed.")],
 ) -> KeySupervisionEntry:
     manual = _manual(info)
-    with _refusals():
+    with translated_errors():
         found = await manual.entry(entry_id)
     note_access(info.context, [found.uscc], DECISION_GROUP)
-    with _refusals():
+    with translated_errors():
         entry = await manual.remove(entry_id, reason)
     return entry_type(entry, manual.config)
 
@@ -87,7 +77,7 @@ async def resolve_mark(
                                                 "punished (1 to 2000 characters).")],
 ) -> TypicalCase:
     cases = _cases(info)
-    with _refusals():
+    with translated_errors():
         note_access(info.context, [await cases.enterprise_of(penalty_id)], CASES_GROUP)
         case = await cases.mark(penalty_id, title, summary, info.context.today)
     return case_type(case)
@@ -98,7 +88,7 @@ async def resolve_unmark(
     penalty_id: Annotated[strawberry.ID, strawberry.argument(description=_PENALTY)],
 ) -> TypicalCase:
     cases = _cases(info)
-    with _refusals():
+    with translated_errors():
         note_access(info.context, [await cases.enterprise_of(penalty_id)], CASES_GROUP)
         case = await cases.unmark(penalty_id)
     return case_type(case)
