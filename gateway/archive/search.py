@@ -44,7 +44,10 @@ class EnterpriseFilter:
             self,
             name=None if self.name is None else _valid_name(self.name),
             uscc_prefix=None if self.uscc_prefix is None else _valid_prefix(self.uscc_prefix),
-            division=None if self.division is None else _valid_division(self.division),
+            division=(
+                None if self.division is None
+                else division_prefix(self.division, "filter.division")
+            ),
         )
 
 
@@ -89,11 +92,13 @@ def _valid_prefix(prefix: str) -> str:
     return text
 
 
-def _valid_division(division: str) -> str:
+def division_prefix(division: str, name: str = "division") -> str:
+    """A trimmed GB/T 2260 code or prefix (2 to 6 ASCII digits); InvalidSearchError naming
+    argument `name` otherwise."""
     text = division.strip()
     if not (text.isascii() and text.isdigit() and 2 <= len(text) <= FULL_DIVISION):
         raise InvalidSearchError(
-            f"filter.division: expected 2 to 6 digits of a GB/T 2260 code, got {division!r}"
+            f"{name}: expected 2 to 6 digits of a GB/T 2260 code, got {division!r}"
         )
     return text
 

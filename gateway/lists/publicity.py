@@ -22,12 +22,11 @@ from typing import Any
 
 from gateway.archive import Queryable, cursors
 from gateway.archive.profile import Provenance, Stored
-from gateway.archive.search import InvalidSearchError, validate_first
+from gateway.archive.search import InvalidSearchError, division_prefix, validate_first
 from gateway.lists import in_force
 from gateway.records import Listing, ListKind, RecordKind, from_payload
 from gateway.repair.effects import restarted_listing
 
-_DIVISION = re.compile(r"^[0-9]{2,6}$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MAX_ID = 2**63 - 1
 # Division codes are ASCII digits; "~" sorts after them in the C collation.
@@ -47,12 +46,7 @@ class PublicityQuery:
         """A normalised copy (trimmed division); raises InvalidSearchError."""
         if self.division is None:
             return self
-        division = self.division.strip()
-        if not _DIVISION.match(division):
-            raise InvalidSearchError(
-                f"division: expected 2 to 6 digits of a GB/T 2260 code, got {self.division!r}"
-            )
-        return dataclasses.replace(self, division=division)
+        return dataclasses.replace(self, division=division_prefix(self.division))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -8,17 +8,15 @@ fragments; user values are only parameters."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from gateway.archive import Queryable
-from gateway.archive.search import InvalidSearchError, validate_first
+from gateway.archive.search import division_prefix, validate_first
 from gateway.supervision.cursor import decode_cursor, encode_cursor
 from gateway.supervision.entries import Entry, entry_of
 from gateway.supervision.grounds import Rule
 from gateway.supervision.store import ENTRY_COLUMNS
 
-_DIVISION = re.compile(r"^[0-9]{2,6}$")
 _CURSOR_KEY = "k"
 _AFTER_PREFIX = "~"  # sorts after the digits in the C collation
 
@@ -34,12 +32,7 @@ class EntryQuery:
         """A normalised copy (trimmed division); raises InvalidSearchError."""
         if self.division is None:
             return self
-        division = self.division.strip()
-        if not _DIVISION.match(division):
-            raise InvalidSearchError(
-                f"division: expected 2 to 6 digits of a GB/T 2260 code, got {self.division!r}"
-            )
-        return dataclasses.replace(self, division=division)
+        return dataclasses.replace(self, division=division_prefix(self.division))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
