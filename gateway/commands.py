@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import functools
+import importlib
 import os
 from pathlib import Path
 
@@ -31,12 +32,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(tags(settings, args))
     if args.command in ("clients", "keys"):
         return _access(args, settings)
-    if args.command == "associations":
-        return _associations(args, settings)
-    if args.command == "supervision":
-        return _supervision(args, settings)
-    if args.command == "risk":
-        return _risk(args, settings)
+    if args.command in PACKAGE_COMMANDS:
+        return _package_command(args, settings)
     if args.command == "audit":
         return asyncio.run(audit_verify(settings))
     if args.command == "events":
@@ -76,31 +73,19 @@ def _access(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(str(exc)) from None
 
 
-def _associations(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.associations import commands
-
-    try:
-        return asyncio.run(commands.run(settings, args))
-    except commands.AssociationCommandError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def _supervision(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.supervision import commands
-
-    try:
-        return asyncio.run(commands.run(settings, args))
-    except commands.SupervisionCommandError as exc:
-        raise CommandError(str(exc)) from None
+PACKAGE_COMMANDS = {
+    "associations": "gateway.associations.commands",
+    "risk": "gateway.risk.commands",
+    "supervision": "gateway.supervision.commands",
+}
+"""Commands whose package has an async `run(settings, args)`; their failures are
+CommandErrors."""
 
 
-def _risk(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.risk import commands
-
-    try:
-        return asyncio.run(commands.run(settings, args))
-    except commands.RiskCommandError as exc:
-        raise CommandError(str(exc)) from None
+def _package_command(args: argparse.Namespace, settings: Settings) -> int:
+    module = importlib.import_module(PACKAGE_COMMANDS[args.command])
+    code: int = asyncio.run(module.run(settings, args))
+    return code
 
 
 async def audit_verify(settings: Settings) -> int:

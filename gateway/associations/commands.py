@@ -7,11 +7,12 @@ import argparse
 from gateway.associations import membership
 from gateway.associations.membership import MembershipError
 from gateway.associations.store import Membership
+from gateway.commands import CommandError
 from gateway.settings import Settings
 from gateway.uscc import InvalidUSCC, normalise
 
 
-class AssociationCommandError(Exception):
+class AssociationCommandError(CommandError):
     """The command cannot be done; the message says why."""
 
 

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from gateway.clock import utcnow
+from gateway.commands import CommandError
 from gateway.risk.config import ModelSet, RiskModelsError, configured_models
 from gateway.risk.evaluate import Evaluation, EvaluationError, read_truth
 from gateway.rules.calendar import local_date
@@ -21,7 +22,7 @@ from gateway.rules.ruleset import RuleBook
 from gateway.settings import Settings
 
 
-class RiskCommandError(Exception):
+class RiskCommandError(CommandError):
     """The command cannot be done; the message says why."""
 
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from gateway.clock import utcnow
+from gateway.commands import CommandError
 from gateway.rules.calendar import local_date
 from gateway.settings import Settings
 from gateway.supervision.config import SupervisionConfigError, load_config
@@ -23,7 +24,7 @@ from gateway.supervision.refresh import (
 from gateway.uscc import InvalidUSCC, normalise
 
 
-class SupervisionCommandError(Exception):
+class SupervisionCommandError(CommandError):
     """The command cannot be done; the message says why."""
 
 
