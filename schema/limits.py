@@ -283,8 +283,12 @@ class QueryCost:
         argument = next((a for a in node.arguments or () if a.name.value == name), None)
         value = argument.value if argument else None
         if isinstance(value, VariableNode):
-            given = self._variables.get(value.name.value)
-            return len(given) if isinstance(given, list) else 1
+            variable = value.name.value
+            if variable not in self._variables:  # then its default in the document applies
+                value = self._defaults.get(variable)
+            else:
+                given = self._variables[variable]
+                return len(given) if isinstance(given, list) else 1
         if isinstance(value, ListValueNode):
             return len(value.values)
         return 1

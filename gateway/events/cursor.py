@@ -7,7 +7,7 @@ import binascii
 import dataclasses
 import re
 
-_TEXT = re.compile(r"^(\d{1,20}):(\d{1,19})$")
+_TEXT = re.compile(r"^(\d{1,20}):(\d{1,19})\Z")
 MAX_XID = 2**64 - 1
 MAX_SEQ = 2**63 - 1
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from gateway.archive import Queryable
 from gateway.events.cursor import Position
@@ -17,7 +17,7 @@ async def follow(
     after: Position,
     usccs: Sequence[str] | None = None,
     poll_seconds: float = POLL_SECONDS,
-) -> AsyncIterator[list[CreditEvent]]:
+) -> AsyncGenerator[list[CreditEvent], None]:
     """Batches of the events after `after`, for ever: each read that finds events yields
     them, and reads pause `poll_seconds` once the feed is read to its end."""
     position = after

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import asyncpg
@@ -55,7 +55,7 @@ class FeedHub:
 
     async def follow(
         self, after: Position, usccs: Sequence[str] | None = None
-    ) -> AsyncIterator[list[CreditEvent]]:
+    ) -> AsyncGenerator[list[CreditEvent], None]:
         """Batches of the events after `after` (of `usccs`; None: all), for ever."""
         wanted = None if usccs is None else frozenset(usccs)
         last = after
@@ -76,7 +76,7 @@ class FeedHub:
 
     async def _catch_up(
         self, after: Position, until: Position, usccs: Sequence[str] | None
-    ) -> AsyncIterator[list[CreditEvent]]:
+    ) -> AsyncGenerator[list[CreditEvent], None]:
         """The subscriber's own reads, from `after` until it has passed `until`."""
         position = after
         while position < until:
@@ -102,8 +102,9 @@ class FeedHub:
         while True:
             try:
                 has_next = await self._poll()
-            except (asyncpg.PostgresError, OSError) as e:
-                log.warning("reading the change feed failed, retrying: %r", e)
+            except Exception:
+                # Subscribers wait on this task: it must outlive any failure of one read.
+                log.exception("reading the change feed failed, retrying")
                 has_next = False
             if not has_next:
                 await asyncio.sleep(self._poll_seconds)

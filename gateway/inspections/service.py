@@ -27,6 +27,7 @@ from gateway.inspections.model import (
 from gateway.inspections.snapshot import PopulationStream, Snapshot, digest, encode_directory
 from gateway.records import Inspection, InspectionResult
 from gateway.rules.calendar import local_date
+from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig
 from gateway.rules.publicity import publication_deadline
 
 SEED_BYTES = 32
@@ -46,6 +47,13 @@ class Inspections:
     authority: str
     on_result: DecisionHook | None = None
     """Run in the transaction of each result recorded, before it commits (its audit row)."""
+    rules: RulesConfig = DEFAULT_RULES_CONFIG
+    """The working-day calendar and rule sets that set publication deadlines."""
+
+    def _deadline(self, event_on: dt.date) -> dt.date:
+        """Last day to publish the result of an inspection on `event_on`."""
+        return publication_deadline(event_on, calendar=self.rules.calendar,
+                                    rules=self.rules.rules)
 
     async def add_inspector(self, ident: str, details: InspectorDetails, now: dt.datetime
                             ) -> Inspector:
@@ -85,7 +93,7 @@ class Inspections:
         """Store a task with a fresh secret seed; its SHA-256 is public from now on."""
         spec = validation.task_spec(spec, today)
         seed = secrets.token_bytes(SEED_BYTES)
-        due = publication_deadline(spec.ends_on)
+        due = self._deadline(spec.ends_on)
         task_id = await store.insert_task(self.pool, spec, due, seed, digest(seed), now, by)
         return await self.task(task_id)
 
@@ -128,7 +136,7 @@ class Inspections:
                 conn, self.authority, record, results.record_id(task_id, uscc), now)
             await result_store.save_result(
                 conn, task_id, uscc, int(written.id), inspected_on,
-                publication_deadline(inspected_on), today)
+                self._deadline(inspected_on), today)
             if self.on_result is not None:
                 await self.on_result(conn, uscc)
         return written

@@ -25,6 +25,7 @@ from gateway.risk.recompute import reassess
 from gateway.rules.calendar import local_date
 from gateway.rules.ruleset import RuleBook
 from gateway.settings import Settings
+from gateway.supervision.config import SupervisionConfig, load_config
 from gateway.supervision.refresh import refresh_enterprises
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ _MOVE = "UPDATE risk_feed_position SET xid = $1::text::xid8, seq = $2"
 
 
 async def reassess_changes(conn: Connection, models: ModelSet, rules: RuleBook,
-                           page_size: int = MAX_FIRST) -> tuple[int, bool] | None:
+                           page_size: int = MAX_FIRST,
+                           supervision: SupervisionConfig | None = None,
+                           ) -> tuple[int, bool] | None:
     """Reassess the enterprises of the next page of changes and move the position past it;
     (events read, more pages waiting), or None when another process holds the position."""
     async with conn.transaction():
@@ -49,7 +52,7 @@ async def reassess_changes(conn: Connection, models: ModelSet, rules: RuleBook,
         codes = sorted({event.uscc for event in page.events})
         if codes:
             await reassess(conn, codes, models, rules)
-            await refresh_enterprises(conn, codes, local_date(utcnow()))
+            await refresh_enterprises(conn, codes, local_date(utcnow()), supervision)
         if page.end != position:
             await conn.execute(_MOVE, str(page.end.xid), page.end.seq)
     return len(page.events), page.has_next
@@ -65,17 +68,19 @@ async def _next_page(conn: Connection, position: Position, page_size: int) -> Pa
 
 
 async def follow_changes(pool: asyncpg.Pool[Any], models: ModelSet, rules: RuleBook,
-                         stop: asyncio.Event, poll_seconds: float = POLL_SECONDS) -> None:
+                         stop: asyncio.Event, poll_seconds: float = POLL_SECONDS,
+                         supervision: SupervisionConfig | None = None) -> None:
     """Reassess changed enterprises until `stop` is set; a failure is logged and retried."""
     while not stop.is_set():
         pause = poll_seconds
         try:
             async with pool.acquire() as conn:
-                step = await reassess_changes(conn, models, rules)
+                step = await reassess_changes(conn, models, rules, supervision=supervision)
             if step is not None and step[1]:
                 pause = 0.0
-        except (asyncpg.PostgresError, OSError) as exc:
-            log.warning("risk reassessment failed, retrying in %.0f s: %s", RETRY_SECONDS, exc)
+        except Exception:
+            # The task must outlive any failure of one page: it is retried after a pause.
+            log.exception("risk reassessment failed, retrying in %.0f s", RETRY_SECONDS)
             pause = RETRY_SECONDS
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), pause)
@@ -86,4 +91,7 @@ def start_reassessing(settings: Settings, pool: asyncpg.Pool[Any], models: Model
     """The background task, unless GATEWAY_RISK_FOLLOW turned it off."""
     if not settings.risk_follow:
         return None
-    return asyncio.create_task(follow_changes(pool, models, rules, stop))
+    supervision = load_config(settings.supervision_rules)
+    return asyncio.create_task(
+        follow_changes(pool, models, rules, stop, supervision=supervision)
+    )

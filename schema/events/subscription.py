@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncGenerator, Sequence
 from typing import Annotated
 
@@ -85,11 +86,12 @@ async def credit_changed(
         start, usccs
     )
     try:
-        async for batch in batches:
-            await _still_admitted(context)
-            await _audit(context, batch)
-            for event in batch:
-                yield CreditEventType.of(event)
+        async with contextlib.aclosing(batches):  # leaves the hub as soon as it ends
+            async for batch in batches:
+                await _still_admitted(context)
+                await _audit(context, batch)
+                for event in batch:
+                    yield CreditEventType.of(event)
     except InvalidRead as e:  # its cursor fell behind the retained feed
         raise BadUserInputError(str(e)) from None
 

@@ -181,6 +181,8 @@ PAGE = "query($n: Int{default}) {{ enterprises(first: $n) {{ edges {{ node {{ na
         (f'{{ verifyCredits(usccs: ["{USCC}", "{USCC}"], purpose: HONOURS) {{ id }} }}', None,
          1 + 10 * 2),
         (BATCH, {"codes": [USCC] * 1000}, 1 + 10 * 1000),
+        (BATCH.replace("[USCC!]!", f'[USCC!]! = ["{USCC}", "{USCC}", "{USCC}"]'), {},
+         1 + 10 * 3),  # the variable's default in the document
         (f'{{ a: verifyCredits(usccs: ["{USCC}"], purpose: HONOURS) {{ id verdict token }}'
          f' b: verifyCredits(usccs: "{USCC}", purpose: HONOURS) {{ id }} }}', None,
          (1 + 10) + (1 + 10)),  # a single code coerced to a list
