@@ -26,14 +26,14 @@ from gateway.records import RECORD_TYPES, RecordKind
 CONNECTOR_KINDS = ("postgres", "http", "file")
 UNITS: Mapping[str, Decimal] = types.MappingProxyType({"元": Decimal(1), "万元": Decimal(10000)})
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*\Z")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?\Z")
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
-_URL_PATH = re.compile(r"^/[^\s?#]*$")
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_URL = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?\Z")
+_URL_PATH = re.compile(r"^/[^\s?#]*\Z")
 
 _DEFAULTS = {"interval", "max_age", "batch_size", "timeout"}
 _SOURCE_KEYS = {"name", "department", "connector", "feed", *_DEFAULTS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_DURATION = re.compile(r"^(\d+)(ms|s|m|h|d)$")
+_DURATION = re.compile(r"^(\d+)(ms|s|m|h|d)\Z")
 _UNITS = {
     "ms": dt.timedelta(milliseconds=1),
     "s": dt.timedelta(seconds=1),

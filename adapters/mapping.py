@@ -30,8 +30,8 @@ ROW_RAW = "_raw"
 _MEMO_SIZE = 16384
 """Distinct date texts a date field remembers: about 45 years of days, so a register's
 establishment dates (strptime, ~10 µs each) are parsed about once each."""
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
-_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)\Z")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?\Z")
 
 Parser = Callable[[Any], Any]
 """Turns one non-empty source value into the canonical value, or raises BadValueError."""

@@ -11,7 +11,7 @@ from auth.principal import PUBLIC, Principal
 from auth.roles import ROLE_SCOPES, Role, Scope, ScopeError, parse_scopes
 from auth.tokens import InvalidToken, TokenVerifier, VerifiedToken
 
-_PURPOSE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+_PURPOSE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}\Z")
 
 UNCHECKED = Principal(
     role=Role.SUPERVISOR,

@@ -19,7 +19,7 @@ from auth.secrets import hash_secret, new_secret
 from gateway.clock import utcnow
 from gateway.database import Connection
 
-_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,200}\Z")
 
 
 class ClientError(ValueError):

@@ -34,8 +34,8 @@ _KEYS = (
 )
 _REFUSED_ROLES = (Role.PUBLIC, Role.ADMIN)
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
-_CLAIM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$")
-_WORD = re.compile(r"^[^\s\x00-\x1f\x7f]{1,300}$")
+_CLAIM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:-]{0,63}\Z")
+_WORD = re.compile(r"^[^\s\x00-\x1f\x7f]{1,300}\Z")
 
 
 class IssuerConfigError(ValueError):

@@ -25,7 +25,7 @@ from joserfc.jwk import KeySet, OKPKey
 
 ALGORITHM = "EdDSA"
 _SUFFIX = ".jwk.json"
-_NAME = re.compile(r"^(?P<created>\d{8}T\d{12}Z)-(?P<kid>[A-Za-z0-9_-]{43})\.jwk\.json$")
+_NAME = re.compile(r"^(?P<created>\d{8}T\d{12}Z)-(?P<kid>[A-Za-z0-9_-]{43})\.jwk\.json\Z")
 _LOCK = ".lock"
 
 

@@ -16,7 +16,7 @@ from gateway.middleware import address_of, send_error
 from gateway.ratelimit import RateLimiter, retry_after
 from schema.errors import ErrorCode
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}\Z")
 UNAUTHENTICATED_PATHS = ("/oauth/token", "/.well-known/", "/healthz", "/readyz")
 """Paths that never read an access token (the token endpoint reads client credentials)."""
 

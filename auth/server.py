@@ -34,7 +34,7 @@ from gateway.clock import utcnow
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 _SINGLE = ("grant_type", "scope", "client_id", "client_secret", "purpose")
-_PURPOSE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+_PURPOSE = re.compile(r"^[^\x00-\x1f\x7f]{1,200}\Z")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

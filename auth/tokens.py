@@ -31,7 +31,7 @@ from gateway.clock import utcnow
 
 MAX_TOKEN_LENGTH = 8192
 TOKEN_TYPES = ("at+jwt", "application/at+jwt")
-_COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+_COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\Z")
 _LATEST_INSTANT = 253402300799  # 9999-12-31T23:59:59Z: later values cannot be datetimes
 _OWN_REQUIRED = ("iss", "sub", "exp", "iat", "jti")
 _EXTERNAL_REQUIRED = ("iss", "sub", "exp")

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 # Any fixed 64-bit number works; all gateway processes must use the same one.
 MIGRATION_LOCK_ID = 4405_0000_2015
-_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql\Z")
 
 
 @dataclass(frozen=True, slots=True)

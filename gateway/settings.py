@@ -106,8 +106,8 @@ def _data_dir(env: Mapping[str, str]) -> Path:
     return path
 
 
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z")
 
 
 def _host(env: Mapping[str, str]) -> str:
@@ -220,7 +220,7 @@ def _access_settings(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-_TEXT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
+_TEXT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}\Z")
 
 
 def _text(env: Mapping[str, str], name: str, default: str) -> str:
@@ -249,7 +249,7 @@ def _issuer(env: Mapping[str, str], default: str, production: bool) -> str:
     return value.rstrip("/")
 
 
-_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$")
+_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}\Z")
 
 
 def _word(env: Mapping[str, str], name: str, default: str) -> str:

@@ -8,7 +8,7 @@ import re
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]
-_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}\Z")
 
 
 class InvalidUSCC(ValueError):

@@ -20,11 +20,12 @@ from schema.errors import BadUserInputError, InvalidUSCCError
 
 USCC = NewType("USCC", str)
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
 )
-_DECIMAL = re.compile(r"^-?\d{1,20}(\.\d{1,10})?$")
+_DECIMAL = re.compile(r"^-?[0-9]{1,20}(\.[0-9]{1,10})?\Z")
 _CENT = Decimal("0.01")
 
 

@@ -43,7 +43,7 @@ from adapters.demo.store import qualified, quote_ident
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 5000
 MAX_FETCH = 1000
-_SPACED_OFFSET = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:\d\d)$")
+_SPACED_OFFSET = re.compile(r"(T\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:\d\d)\Z")
 
 Handler = Callable[[Request], Awaitable[Response]]
 

@@ -27,10 +27,10 @@ MAX_INSPECTORS_PER_ENTERPRISE = 10
 MAX_WINDOW_DAYS = 366
 RATIO_PLACES = 4
 FLOOR_RATIO = Decimal(FLOOR_PERCENT) / 100
-INSPECTOR_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,39}$")
-DIVISION = re.compile(r"^\d{6}$")
-DIVISION_PREFIX = re.compile(r"^(\d{2}){1,3}$")
-INDUSTRY_PREFIX = re.compile(r"^[A-T](\d{1,4})?$")
+INSPECTOR_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{0,39}\Z")
+DIVISION = re.compile(r"^[0-9]{6}\Z")
+DIVISION_PREFIX = re.compile(r"^([0-9]{2}){1,3}\Z")
+INDUSTRY_PREFIX = re.compile(r"^[A-T]([0-9]{1,4})?\Z")
 
 
 def text(field: str, value: str, most: int = MAX_TEXT) -> str:

@@ -27,7 +27,7 @@ from gateway.lists import in_force
 from gateway.records import Listing, ListKind, RecordKind, from_payload
 from gateway.repair.effects import restarted_listing
 
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _MAX_ID = 2**63 - 1
 # Division codes are ASCII digits; "~" sorts after them in the C collation.
 _AFTER_PREFIX = "~"

@@ -21,8 +21,8 @@ from gateway.risk.factors import FactorCode
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "models.toml"
 CLASSES = ("A", "B", "C", "D")
-_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}$")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}\Z")
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}\Z")
 
 
 class RiskModelsError(ValueError):

@@ -18,7 +18,7 @@ from gateway.records import EnterpriseStatus
 from gateway.supervision.grounds import Rule
 
 RISK_CLASSES = ("A", "B", "C", "D")
-_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
+_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}\Z")
 _MAX_NAME = 100
 
 

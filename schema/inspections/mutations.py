@@ -47,7 +47,7 @@ def inspections(info: Info) -> Inspections:
     require(info, Scope.INSPECTION_WRITE)
     services = info.context.services
     return Inspections(services.pool, services.settings.authority,
-                       decision_hook(info.context, RESULT_GROUP))
+                       decision_hook(info.context, RESULT_GROUP), services.rules)
 
 
 def caller(info: Info) -> str | None:
@@ -148,7 +148,9 @@ async def resolve_record_result(
     with translated_errors():
         stored = await service.record_result(task_id(task_id_), uscc, result, text_,
                                              inspected_on, utcnow())
-    return inspection_type(stored, info.context.today)
+    # Results recorded here name no penalty: the rule book alone decides their publicity.
+    return inspection_type(stored, info.context.today,
+                           rule_book=info.context.services.rules.rules)
 
 
 @strawberry.type(description="Steps of \"double random, one public\" inspections. Each needs "

@@ -3,14 +3,13 @@ overdue results (inspection:write)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from typing import Annotated
 
 import strawberry
 
 from auth.roles import Scope
+from gateway.archive import cursors
 from gateway.inspections import result_store, store
 from schema.auditing import note_access
 from schema.context import Info
@@ -83,19 +82,31 @@ async def resolve_inspectors(
                                page_info=PageInfo(has_next_page=more, end_cursor=end))
 
 
+_MAX_TASK_ID = 2**63 - 1
+
+
 def _overdue_cursor(after: str | None) -> tuple[dt.date, int, str] | None:
     if after is None:
         return None
+    key = cursors.decode(after)
     try:
-        day, ident, uscc = base64.urlsafe_b64decode(after.encode()).decode().split("|")
-        return dt.date.fromisoformat(day), int(ident), uscc
-    except (ValueError, binascii.Error, UnicodeError):
-        raise BadUserInputError(f"after: not a cursor of this list, got {after!r}") from None
+        if key is None or set(key) != {"d", "t", "u"}:
+            raise ValueError("not a key of this list")
+        task, uscc = key["t"], key["u"]
+        if type(task) is not int or not 0 < task <= _MAX_TASK_ID or not _is_code(uscc):
+            raise ValueError("out of range")
+        return dt.date.fromisoformat(key["d"]), task, uscc
+    except (ValueError, TypeError):
+        raise BadUserInputError("after: not a cursor of this list (use a pageInfo.endCursor)"
+                                ) from None
+
+
+def _is_code(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 18 and value.isascii() and value.isalnum()
 
 
 def _overdue_end(o: result_store.OverdueResult) -> str:
-    text = f"{o.due_on.isoformat()}|{o.task_id}|{o.uscc}"
-    return base64.urlsafe_b64encode(text.encode()).decode()
+    return cursors.encode({"d": o.due_on.isoformat(), "t": o.task_id, "u": o.uscc})
 
 
 async def resolve_overdue(

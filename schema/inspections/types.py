@@ -188,7 +188,10 @@ class InspectionTask:
     created_at: dt.datetime = strawberry.field(description="When the task was created.")
     drawn_at: dt.datetime | None = strawberry.field(description="When it was drawn.")
     seed: str | None = strawberry.field(
-        description="The seed (32 bytes, hex); null until the draw."
+        permission_classes=[needs(Scope.AUDIT_READ)],
+        description="The seed (32 bytes, hex); null until the draw. Needs audit:read (the "
+        "bureau's supervisors and auditors): with the public list of drawn enterprises and "
+        "the ratios per class it would reveal risk classes, which are internal.",
     )
     snapshot_hash: str | None = strawberry.field(
         description="SHA-256 (hex) of the population snapshot the draw was made from; null "

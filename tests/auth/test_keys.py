@@ -14,7 +14,7 @@ from joserfc.jwk import ECKey, OKPKey, thumbprint
 
 from auth.keys import KeyStoreError, SigningKeys, retire, rotate
 
-NAME = re.compile(r"^\d{8}T\d{12}Z-[A-Za-z0-9_-]{43}\.jwk\.json$")
+NAME = re.compile(r"^\d{8}T\d{12}Z-[A-Za-z0-9_-]{43}\.jwk\.json\Z")
 
 
 def key_files(folder: Path) -> list[Path]:

@@ -93,8 +93,12 @@ async def test_the_public_checks_the_draw_but_not_the_assignments(
     assert task["commitment"] == created["data"]["createInspectionTask"]["commitment"]
     assert task["seed"] is None and task["enterprises"]["edges"] == []
     await post(gateway, DRAW, {"id": task_id}, supervisor)
-    task = (await post(gateway, TASK, {"id": task_id}, {}))["data"]["inspectionTask"]
-    assert task["seed"] is not None and task["snapshotHash"] is not None
+    answer = await post(gateway, TASK, {"id": task_id}, {})
+    task = answer["data"]["inspectionTask"]
+    assert task["seed"] is None and task["snapshotHash"] is not None
+    assert [e["extensions"]["code"] for e in answer["errors"]] == ["FORBIDDEN"]
+    audited = await post(gateway, TASK, {"id": task_id}, supervisor)
+    assert audited["data"]["inspectionTask"]["seed"] is not None
     assert sorted(e["node"]["uscc"] for e in task["enterprises"]["edges"]) == sorted(codes)
     hidden = await post(gateway, ASSIGNMENTS, {"id": task_id}, {})
     nodes = [e["node"] for e in hidden["data"]["inspectionTask"]["enterprises"]["edges"]]

@@ -61,6 +61,10 @@ async def test_inspectors_are_added_updated_deactivated_and_listed(
     [
         (ADD_INSPECTOR, {"id": "has space", "input": DETAILS}, "id: expected 1 to 40"),
         (ADD_INSPECTOR, {"id": "x" * 41, "input": DETAILS}, "id: expected 1 to 40"),
+        (ADD_INSPECTOR, {"id": "SY9999\n", "input": DETAILS}, "id: expected 1 to 40"),
+        (ADD_INSPECTOR, {"id": "A1", "input": DETAILS | {"division": "440507\n"}}, "division: "),
+        (ADD_INSPECTOR, {"id": "A1", "input": DETAILS | {"division": "４４０５０７"}},
+         "division: "),
         (ADD_INSPECTOR, {"id": "A1", "input": DETAILS | {"name": ""}}, "name: expected some"),
         (ADD_INSPECTOR, {"id": "A1", "input": DETAILS | {"department": " "}}, "department:"),
         (ADD_INSPECTOR, {"id": "A1", "input": DETAILS | {"division": "4405"}}, "division: "),

@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
+from gateway.archive import cursors
 from gateway.rules.publicity import publication_deadline
 from tests.inspections.support import (
     DAY,
@@ -139,8 +140,11 @@ async def test_results_not_published_within_20_working_days_are_overdue(
                 "overdueInspectionResults")
     assert [n["uscc"] for n in first["nodes"] + rest["nodes"]] == [
         n["uscc"] for n in body["nodes"]]
-    bad = await run(client, OVERDUE, {"after": "nonsense"})
-    assert "after: not a cursor" in bad["errors"][0]["message"]
+    for after in ("nonsense", cursors.encode({"d": "2026-01-01", "t": 10**30, "u": "x" * 18}),
+                  cursors.encode({"d": "2026-13-01", "t": 1, "u": "9" * 18})):
+        bad = await run(client, OVERDUE, {"after": after})
+        assert "after: not a cursor" in bad["errors"][0]["message"]
+        assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_a_result_published_in_time_or_a_window_still_running_is_not_overdue(

@@ -112,3 +112,21 @@ def test_decimal_input() -> None:
         with pytest.raises(GraphQLError) as raised:
             parse_decimal(bad)
         assert raised.value.extensions == {"code": "BAD_USER_INPUT"}
+
+
+@pytest.mark.parametrize(
+    ("parse", "value"),
+    [
+        (parse_date, "2026-03-02\n"),
+        (parse_date, "２０２６-03-02"),
+        (parse_date_time, "2026-03-02T08:00:00+08:00\n"),
+        (parse_decimal, "12.50\n"),
+        (parse_decimal, "１２"),
+    ],
+    ids=["date newline", "date wide digits", "instant newline", "decimal newline",
+         "decimal wide digits"],
+)
+def test_scalars_take_ascii_digits_and_nothing_after(parse: Any, value: str) -> None:
+    with pytest.raises(GraphQLError) as raised:
+        parse(value)
+    assert raised.value.extensions == {"code": "BAD_USER_INPUT"}
