@@ -212,6 +212,10 @@ class Listing:
         return self.penalty_number or self.decision_number
 
 
+SELF_DISCIPLINE_KIND = "自律承诺"
+"""The kind of a commitment made to an industry association, not to an authority."""
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Commitment:
     """A credit commitment (信用承诺) and the state of its check."""

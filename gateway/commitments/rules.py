@@ -30,7 +30,6 @@ from gateway.rules.verification import FindingEffect, Purpose, judge
 
 APPROVAL_KIND = "告知承诺制审批"
 """Commitment-based approval: excluded for the enterprises of domain §8."""
-SELF_DISCIPLINE_KIND = "自律承诺"
 """A self-discipline commitment, the only kind an association records for its members."""
 MAX_KIND = 50
 MAX_CONTENT = 2000
@@ -126,4 +125,8 @@ def checked(
         )
     proof = text_argument("evidence", evidence, MAX_EVIDENCE)
     status = CommitmentStatus(outcome.value)
-    return dataclasses.replace(record, status=status, checked_on=checked_on), proof
+    # A breach goes into the credit record (国办发〔2019〕35号): it is published even when the
+    # commitment itself was not.
+    public = None if status is CommitmentStatus.BREACHED else record.public
+    return dataclasses.replace(record, status=status, checked_on=checked_on,
+                               public=public), proof

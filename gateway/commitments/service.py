@@ -20,7 +20,6 @@ from gateway.audit.hook import DecisionHook
 from gateway.clock import utcnow
 from gateway.commitments import rules, store
 from gateway.commitments.rules import (
-    SELF_DISCIPLINE_KIND,
     CheckOutcome,
     CommitmentForbidden,
     CommitmentRefused,
@@ -28,7 +27,7 @@ from gateway.commitments.rules import (
 from gateway.commitments.store import Actor, Check
 from gateway.database import Connection
 from gateway.lists.store import lock_enterprise
-from gateway.records import Commitment
+from gateway.records import SELF_DISCIPLINE_KIND, Commitment
 from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig
 
 _MAX_ID_DIGITS = 18
@@ -70,7 +69,7 @@ class Commitments:
         association gets it only for a member."""
         async with self.pool.acquire() as conn, conn.transaction():
             if actor.association and not await _member(conn, actor, uscc):
-                raise CommitmentForbidden(f"{uscc} is not a member of this association")
+                raise CommitmentForbidden("the enterprise is not a member of this association")
             await lock_enterprise(conn, uscc)
             profile = await load_profile(conn, uscc)
             if profile is None:
@@ -147,7 +146,7 @@ class Commitments:
         uscc = await self.enterprise_of(commitment_id)
         async with self.pool.acquire() as conn:
             if actor.association and not await _member(conn, actor, uscc):
-                raise CommitmentForbidden(f"{uscc} is not a member of this association")
+                raise CommitmentForbidden("the enterprise is not a member of this association")
             wanted = str(archive_id("commitmentId", commitment_id))
             checks = await store.checks_of(conn, [wanted])
             profile = await load_profile(conn, uscc) if wanted in checks else None

@@ -26,6 +26,14 @@ CREATE TEMP TABLE risk_incoming (
 ) ON COMMIT DROP
 """
 
+# The batch's current rows, locked in code order (as every writer locks them) before the
+# merge: the merge's snapshot, taken after the lock is granted, then holds the latest
+# committed row of each, so the history compares with what is really replaced.
+_LOCK = """
+SELECT a.uscc FROM risk_assessments a JOIN risk_incoming i ON i.uscc = a.uscc
+ORDER BY a.uscc FOR UPDATE OF a
+"""
+
 # Both statements of the CTE see the table as it was: the history compares with the old row.
 # A row assessed later by another process is kept (a slower batch does not overwrite it).
 # Rows are written in code order, as every writer does, so concurrent writers cannot deadlock.
@@ -63,6 +71,7 @@ async def save_assessments(
     await conn.copy_records_to_table(
         "risk_incoming", records=[_row(s, at) for s in assessed], columns=_COLUMNS
     )
+    await conn.execute(_LOCK)
     await conn.execute(_MERGE)
     await conn.execute("DROP TABLE risk_incoming")
 

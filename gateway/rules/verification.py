@@ -37,6 +37,7 @@ from typing import Any
 
 from gateway.archive.profile import Profile, Stored
 from gateway.records import (
+    SELF_DISCIPLINE_KIND,
     CommitmentStatus,
     EnterpriseStatus,
     Listing,
@@ -347,6 +348,10 @@ def _commitment_facts(scene: _Scene) -> Iterator[_Fact]:
         if commitment.status is not CommitmentStatus.BREACHED or found_on > scene.on:
             continue
         if commitment.committed_on > scene.on:
+            continue
+        # A promise to an industry association is the association's matter: only a breach of a
+        # commitment made to an authority bars commitment-based approval (国办发〔2020〕42号).
+        if commitment.kind == SELF_DISCIPLINE_KIND:
             continue
         yield _Fact(FindingCode.COMMITMENT_BREACHED, stored, found_on, None,
                     breach_summary(commitment))

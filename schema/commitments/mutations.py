@@ -19,13 +19,13 @@ from gateway.commitments.rules import (
     MAX_CONTENT,
     MAX_EVIDENCE,
     MAX_KIND,
-    SELF_DISCIPLINE_KIND,
     CheckOutcome,
     CommitmentForbidden,
     CommitmentRefused,
 )
 from gateway.commitments.service import Commitments
 from gateway.commitments.store import Actor
+from gateway.records import SELF_DISCIPLINE_KIND
 from gateway.rules.config import DEFAULT_RULES_CONFIG
 from schema.auditing import decision_hook, note_access
 from schema.commitments.types import CommitmentCheck, check_type

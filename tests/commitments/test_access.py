@@ -83,7 +83,7 @@ async def test_an_association_records_and_checks_self_discipline_commitments_of_
 
     before = await written(clean_archive)
     message = refused(await post(gateway, SUBMIT, submission(other), association), "FORBIDDEN")
-    assert message == f"{other} is not a member of this association"
+    assert message == "the enterprise is not a member of this association"
     message = refused(await post(gateway, SUBMIT, submission(member, kind=APPROVAL), association),
                       "FORBIDDEN")
     assert "only self-discipline commitments" in message
@@ -102,7 +102,7 @@ async def test_an_association_checks_no_commitment_of_a_non_member_nor_of_anothe
                      "submitCommitment")
     before = await written(clean_archive)
     message = refused(await post(gateway, CHECK, check(outside["id"]), association), "FORBIDDEN")
-    assert message == f"{other} is not a member of this association"
+    assert message == "the enterprise is not a member of this association"
     message = refused(await post(gateway, CHECK, check(approval["id"]), association), "FORBIDDEN")
     assert "only self-discipline commitments" in message
     assert await written(clean_archive) == before

@@ -91,6 +91,15 @@ def test_exclusion_from_commitment_based_approval(
         assert _approval(profile, on).status is CommitmentStatus.IN_FORCE
 
 
+def test_a_breach_is_published_even_of_an_unpublished_commitment() -> None:
+    hidden = _stored(dataclasses.replace(_commitment(CommitmentStatus.IN_FORCE), public=False),
+                     8, source="supervision")
+    breached, _ = checked(hidden, CheckOutcome.BREACHED, TODAY, "现场核查不符", today=TODAY)
+    assert breached.is_public and breached.status is CommitmentStatus.BREACHED
+    kept, _ = checked(hidden, CheckOutcome.FULFILLED, TODAY, "核查属实", today=TODAY)
+    assert not kept.is_public
+
+
 def test_other_kinds_are_not_excluded_and_a_deregistered_enterprise_is() -> None:
     listed = _profile(_serious(D(2026, 3, 1), D(2029, 3, 2)))
     made = new_commitment(listed, "自律承诺", "守法经营", TODAY, public=False, today=TODAY)

@@ -18,6 +18,7 @@ import pytest
 
 from gateway.archive.profile import Profile, Provenance, Stored
 from gateway.records import (
+    SELF_DISCIPLINE_KIND,
     Commitment,
     CommitmentStatus,
     EnterpriseStatus,
@@ -241,6 +242,13 @@ EXPECTED: dict[str, dict[Purpose, tuple[Verdict, list[str]]]] = {
 @pytest.mark.parametrize(("name", "purpose"), list(itertools.product(RECORDS, Purpose)))
 def test_each_purpose_weighs_each_kind_of_record(name: str, purpose: Purpose) -> None:
     assert verdict_of(profile(RECORDS[name]), purpose) == EXPECTED[name][purpose]
+
+
+def test_a_breached_promise_to_an_association_does_not_bar_commitment_based_approval() -> None:
+    breach = dataclasses.replace(
+        commitment(CommitmentStatus.BREACHED, D(2025, 5, 1), D(2025, 8, 1)),
+        kind=SELF_DISCIPLINE_KIND)
+    assert verdict_of(profile(breach), P.COMMITMENT_APPROVAL) == _CLEAR
 
 
 @pytest.mark.parametrize("purpose", list(Purpose))
