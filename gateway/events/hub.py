@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 QUEUE_BATCHES = 64
 """Batches a subscriber may have waiting before the hub drops it (it then catches up)."""
+IDLE_POLLS = 60
+"""Polls without a subscriber after which the hub stops (about half a minute)."""
 
 
 @dataclasses.dataclass(eq=False, slots=True)
@@ -99,7 +101,14 @@ class FeedHub:
         return subscriber
 
     async def _run(self) -> None:
+        idle = 0
         while True:
+            idle = 0 if self._subscribers else idle + 1
+            if idle > IDLE_POLLS:
+                # Nobody listens: stop; the next subscriber starts the hub again. No await
+                # between the check and the reset, so no subscriber can join in between.
+                self._task = None
+                return
             try:
                 has_next = await self._poll()
             except Exception:

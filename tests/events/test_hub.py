@@ -94,3 +94,27 @@ async def test_a_slow_subscriber_is_dropped_and_catches_up_losing_nothing(
     events = await first
     events += await _take(slow, 5 - len(events))
     assert [e.uscc for e in events] == [code(n) for n in range(321, 326)]
+
+
+async def test_the_hub_stops_without_subscribers_and_starts_again(
+    hub: FeedHub, feed_pool: asyncpg.Pool[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub_module, "IDLE_POLLS", 2)
+    now = await horizon(feed_pool)
+    first = hub.follow(now)
+    taken = asyncio.ensure_future(_take(first, 1))
+    await asyncio.sleep(0.2)
+    await _write(feed_pool, 331)
+    await taken
+    await first.aclose()  # leaves the hub
+    for _ in range(200):
+        if hub._task is None:
+            break
+        await asyncio.sleep(0.05)
+    assert hub._task is None
+    again = hub.follow(now)
+    assert [e.uscc for e in await _take(again, 1)] == [code(331)]  # caught up on its own
+    waiting = asyncio.ensure_future(_take(again, 1))
+    await asyncio.sleep(0.2)
+    await _write(feed_pool, 332)
+    assert [e.uscc for e in await waiting] == [code(332)]
