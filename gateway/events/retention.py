@@ -81,7 +81,8 @@ async def prune_periodically(
             deleted = await prune_events(pool, keep_days)
             if deleted:
                 log.info("pruned %d change-feed events older than %d days", deleted, keep_days)
-        except (asyncpg.PostgresError, OSError) as e:
-            log.warning("pruning the change feed failed: %r", e)
+        except Exception:
+            # The task must outlive a failed run: the next one comes at the next interval.
+            log.exception("pruning the change feed failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), PRUNE_EVERY_SECONDS)
