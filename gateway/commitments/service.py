@@ -26,7 +26,7 @@ from gateway.commitments.rules import (
 )
 from gateway.commitments.store import Actor, Check
 from gateway.database import Connection
-from gateway.lists.store import lock_enterprise
+from gateway.deciding import deciding
 from gateway.records import SELF_DISCIPLINE_KIND, Commitment
 from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig
 
@@ -67,16 +67,11 @@ class Commitments:
     ) -> AsyncIterator[tuple[Connection, Profile]]:
         """A transaction holding the enterprise's lock, and its current profile; an
         association gets it only for a member."""
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with deciding(self.pool, uscc, CommitmentRefused, self.on_decision) as taken:
+            conn, _ = taken
             if actor.association and not await _member(conn, actor, uscc):
                 raise CommitmentForbidden("the enterprise is not a member of this association")
-            await lock_enterprise(conn, uscc)
-            profile = await load_profile(conn, uscc)
-            if profile is None:
-                raise CommitmentRefused(f"no source knows the enterprise {uscc}")
-            yield conn, profile
-            if self.on_decision is not None:
-                await self.on_decision(conn, uscc)
+            yield taken
 
     async def submit(
         self,

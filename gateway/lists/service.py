@@ -12,10 +12,11 @@ from typing import Any
 
 import asyncpg
 
-from gateway.archive.profile import Profile, Stored, load_profile
+from gateway.archive.profile import Profile, Stored
 from gateway.audit.hook import DecisionHook
 from gateway.clock import utcnow
 from gateway.database import Connection
+from gateway.deciding import deciding
 from gateway.lists import decisions, store
 from gateway.lists.decisions import DecisionRefused
 from gateway.lists.grounds import AbnormalGround, RevocationGround
@@ -51,17 +52,9 @@ class ListDecisions:
             raise DecisionRefused(f"listingId: no list entry {entry_id}")
         return uscc
 
-    @contextlib.asynccontextmanager
-    async def _deciding(self, uscc: str) -> AsyncIterator[tuple[Connection, Profile]]:
-        """A transaction holding the enterprise's lock, and its current profile."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            await store.lock_enterprise(conn, uscc)
-            profile = await load_profile(conn, uscc)
-            if profile is None:
-                raise DecisionRefused(f"no source knows the enterprise {uscc}")
-            yield conn, profile
-            if self.on_decision is not None:
-                await self.on_decision(conn, uscc)
+    def _deciding(self, uscc: str) -> contextlib.AbstractAsyncContextManager[
+            tuple[Connection, Profile]]:
+        return deciding(self.pool, uscc, DecisionRefused, self.on_decision)
 
     async def _write(
         self, conn: Connection, listing: Listing, record_id: str | None = None

@@ -14,9 +14,10 @@ from typing import Any
 import asyncpg
 
 from gateway import refusals
-from gateway.archive.profile import Profile, load_profile
+from gateway.archive.profile import Profile
 from gateway.audit.hook import DecisionHook
 from gateway.database import Connection
+from gateway.deciding import deciding
 from gateway.lists import store as lists_store
 from gateway.repair import deadlines, eligibility, store
 from gateway.repair.model import Repair, RepairOutcome, RepairRefused, RepairStatus
@@ -70,17 +71,9 @@ class CreditRepairs:
     """Run in each step's transaction once it is taken, before it commits (the audit row of
     the step); not run for a refused one."""
 
-    @contextlib.asynccontextmanager
-    async def _locked(self, uscc: str) -> AsyncIterator[tuple[Connection, Profile]]:
-        """A transaction holding the enterprise's decision lock, and its current profile."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            await lists_store.lock_enterprise(conn, uscc)
-            profile = await load_profile(conn, uscc)
-            if profile is None:
-                raise RepairRefused(f"no source knows the enterprise {uscc}")
-            yield conn, profile
-            if self.on_decision is not None:
-                await self.on_decision(conn, uscc)
+    def _locked(self, uscc: str) -> contextlib.AbstractAsyncContextManager[
+            tuple[Connection, Profile]]:
+        return deciding(self.pool, uscc, RepairRefused, self.on_decision)
 
     async def enterprise_of(self, repair: str) -> str:
         """The code of an application; refused when there is none."""
