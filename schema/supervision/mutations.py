@@ -1,6 +1,6 @@
-"""Supervisors' decisions about the key-supervision list and typical cases (scope
-lists:write). A refused decision raises BAD_USER_INPUT naming why and writes nothing; every
-decision, taken or refused, is audited."""
+"""Supervisors' decisions about the key-supervision list (scopes lists:write and risk:read)
+and typical cases (lists:write). A refused decision raises BAD_USER_INPUT naming why and
+writes nothing; every decision, taken or refused, is audited."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ _PENALTY = "The penalty (Penalty.id)."
 
 
 def _manual(info: Info) -> ManualEntries:
+    """The manual entries, once the caller may decide them and read the list (the answers and
+    refusals name an entry's grounds, which may name its risk class: internal)."""
     require(info, Scope.LISTS_WRITE)
+    require(info, Scope.RISK_READ)
     services = info.context.services
     return ManualEntries(services.pool, supervision_config(info), info.context.principal.client_id,
                          decision_hook(info.context, DECISION_GROUP))
@@ -95,7 +98,8 @@ async def resolve_unmark(
 
 
 @strawberry.type(description="Key-supervision and typical-case decisions. Each needs the "
-                 "lists:write scope.")
+                 "lists:write scope; key-supervision decisions also risk:read (their answers "
+                 "name an entry's grounds).")
 class SupervisionMutation:
     add_key_supervision: KeySupervisionEntry = strawberry.mutation(
         resolver=resolve_add,

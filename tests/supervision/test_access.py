@@ -7,11 +7,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from auth.roles import Role
+from auth.clients import add_client
+from auth.roles import Role, Scope
 from gateway.records import KeyArea
 from gateway.supervision.refresh import refresh_all
 from tests.archive.rows import penalty, put_record
-from tests.auth.conftest import Gateway, bearer, post
+from tests.auth.conftest import Gateway, bearer, get_token, post
 from tests.supervision.support import (
     ADD,
     DAY,
@@ -71,6 +72,14 @@ async def test_manual_decisions_need_lists_write(
         headers = {} if role is None else await bearer(gateway, clean, role, "supervision check")
         body = await post(gateway, ADD, {"uscc": uscc, "reason": "投诉集中"}, headers)
         assert forbidden(body, "lists:write")
+    # A client given lists:write without risk:read: the answer would name risk-derived grounds.
+    async with clean.acquire() as conn:
+        narrow = await add_client(conn, "lists only", Role.SUPERVISOR,
+                                  frozenset({Scope.LISTS_WRITE}))
+    token = await get_token(gateway.url, narrow)
+    body = await post(gateway, ADD, {"uscc": uscc, "reason": "投诉集中"},
+                      {"authorization": f"Bearer {token}"})
+    assert forbidden(body, "risk:read")
     assert await clean.fetchval("SELECT count(*) FROM key_supervision_entries") == 0
 
     supervisor = await bearer(gateway, clean, Role.SUPERVISOR)
