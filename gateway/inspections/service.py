@@ -68,8 +68,9 @@ class Inspections:
             raise InspectionRefused(f"id: no inspector {ident}")
         return await self.inspector(ident)
 
-    async def deactivate_inspector(self, ident: str, now: dt.datetime) -> Inspector:
-        if not await store.deactivate_inspector(self.pool, ident, now):
+    async def set_active(self, ident: str, active: bool, now: dt.datetime) -> Inspector:
+        """Let later draws assign the inspector again, or no longer; earlier draws stand."""
+        if not await store.set_inspector_active(self.pool, ident, active, now):
             raise InspectionRefused(f"id: no inspector {ident}")
         return await self.inspector(ident)
 

@@ -59,9 +59,12 @@ async def update_inspector(
     return status != "UPDATE 0"
 
 
-async def deactivate_inspector(conn: Queryable, ident: str, now: dt.datetime) -> bool:
+async def set_inspector_active(
+    conn: Queryable, ident: str, active: bool, now: dt.datetime
+) -> bool:
+    """Activate or deactivate an inspector; False when there is no such inspector."""
     status: str = await conn.execute(
-        "UPDATE inspectors SET active = false, updated_at = $2 WHERE id = $1", ident, now
+        "UPDATE inspectors SET active = $3, updated_at = $2 WHERE id = $1", ident, now, active
     )
     return status != "UPDATE 0"
 

@@ -89,7 +89,13 @@ async def resolve_update_inspector(info: Info, id: _ID, input: _INPUT) -> Inspec
 async def resolve_deactivate_inspector(info: Info, id: _ID) -> Inspector:
     service = inspections(info)
     with translated_errors():
-        return inspector_type(await service.deactivate_inspector(id, utcnow()))
+        return inspector_type(await service.set_active(id, False, utcnow()))
+
+
+async def resolve_activate_inspector(info: Info, id: _ID) -> Inspector:
+    service = inspections(info)
+    with translated_errors():
+        return inspector_type(await service.set_active(id, True, utcnow()))
 
 
 async def resolve_declare_conflict(
@@ -168,6 +174,10 @@ class InspectionMutation:
         resolver=resolve_deactivate_inspector,
         description="Deactivates an inspector: later draws no longer assign them; earlier "
         "draws are unchanged.",
+    )
+    activate_inspector: Inspector = strawberry.mutation(
+        resolver=resolve_activate_inspector,
+        description="Activates an inspector again: later draws may assign them.",
     )
     declare_inspector_conflict: Inspector = strawberry.mutation(
         resolver=resolve_declare_conflict,

@@ -70,6 +70,9 @@ mutation Update($id: ID!, $input: InspectorInput!) {{
 DEACTIVATE = f"""
 mutation Deactivate($id: ID!) {{ deactivateInspector(id: $id) {{ {INSPECTOR_FIELDS} }} }}
 """
+ACTIVATE = f"""
+mutation Activate($id: ID!) {{ activateInspector(id: $id) {{ {INSPECTOR_FIELDS} }} }}
+"""
 CONFLICT = f"""
 mutation Conflict($id: ID!, $uscc: USCC!, $reason: String!) {{
   declareInspectorConflict(inspectorId: $id, uscc: $uscc, reason: $reason) {{

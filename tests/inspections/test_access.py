@@ -12,6 +12,7 @@ import pytest
 from auth.roles import Role
 from tests.auth.conftest import Gateway, bearer, post
 from tests.inspections.support import (
+    ACTIVATE,
     ADD_INSPECTOR,
     ASSIGNMENTS,
     CONFLICT,
@@ -40,6 +41,7 @@ def _steps(uscc: str) -> list[tuple[str, dict[str, Any]]]:
         (ADD_INSPECTOR, {"id": "X1", "input": DETAILS}),
         (UPDATE_INSPECTOR, {"id": "SY0001", "input": DETAILS}),
         (DEACTIVATE, {"id": "SY0001"}),
+        (ACTIVATE, {"id": "SY0001"}),
         (CONFLICT, {"id": "SY0001", "uscc": uscc, "reason": "亲属"}),
         (CREATE, {"input": task_input()}),
         (DRAW, {"id": "1"}),

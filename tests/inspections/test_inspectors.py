@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.inspections.support import (
+    ACTIVATE,
     ADD_INSPECTOR,
     CREATE,
     DEACTIVATE,
@@ -54,6 +55,10 @@ async def test_inspectors_are_added_updated_deactivated_and_listed(
     rest = data(await run(client, INSPECTORS, {"after": "4405-0001"}), "inspectors")
     assert [i["id"] for i in rest["nodes"]] == ["4405-0002"]
     assert rest["pageInfo"]["hasNextPage"] is False
+    on = data(await run(client, ACTIVATE, {"id": "4405-0002"}), "activateInspector")
+    assert on["active"] is True
+    active = data(await run(client, INSPECTORS, {"active": True}), "inspectors")
+    assert [i["id"] for i in active["nodes"]] == ["4405-0001", "4405-0002"]
 
 
 @pytest.mark.parametrize(
@@ -75,6 +80,7 @@ async def test_inspectors_are_added_updated_deactivated_and_listed(
         (UPDATE_INSPECTOR, {"id": "NONE", "input": DETAILS}, "id: no inspector NONE"),
         (UPDATE_INSPECTOR, {"id": "NONE", "input": DETAILS | {"division": "x"}}, "division"),
         (DEACTIVATE, {"id": "NONE"}, "id: no inspector NONE"),
+        (ACTIVATE, {"id": "NONE"}, "id: no inspector NONE"),
         (INSPECTORS, {"first": 0}, "first: expected 1 to 100"),
         (INSPECTORS, {"first": 101}, "first: expected 1 to 100"),
     ],
