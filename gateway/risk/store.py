@@ -48,8 +48,8 @@ WITH current AS (
         WHERE a.assessed_at <= EXCLUDED.assessed_at
     RETURNING a.uscc
 )
-INSERT INTO risk_assessment_history (uscc, risk_class, score, model, assessed_at)
-SELECT i.uscc, i.risk_class, i.score, i.model, i.assessed_at
+INSERT INTO risk_assessment_history (uscc, risk_class, score, model, assessed_at, factors)
+SELECT i.uscc, i.risk_class, i.score, i.model, i.assessed_at, i.factors::jsonb
 FROM risk_incoming i
 JOIN current c ON c.uscc = i.uscc
 LEFT JOIN risk_assessments o ON o.uscc = i.uscc
@@ -111,6 +111,20 @@ async def load_assessments(conn: Queryable, usccs: Sequence[str]) -> dict[str, S
         list(usccs),
     )
     return {row["uscc"]: _stored(row) for row in rows}
+
+
+async def load_assessment_at(
+    conn: Queryable, uscc: str, at: dt.datetime
+) -> StoredAssessment | None:
+    """The assessment in force at `at`: the latest one the history holds from then or before
+    (its factors are empty when it was stored before the history kept them)."""
+    row = await conn.fetchrow(
+        "SELECT uscc, risk_class, score, model, assessed_at,"
+        " coalesce(factors, '[]'::jsonb)::text AS factors FROM risk_assessment_history"
+        " WHERE uscc = $1 AND assessed_at <= $2 ORDER BY assessed_at DESC LIMIT 1",
+        uscc, at,
+    )
+    return None if row is None else _stored(row)
 
 
 def risk_assessment_loader(

@@ -205,9 +205,11 @@ def enterprise_type(
     freshness: Sequence[SourceFreshness] | None = None,
     rules: KeyAreaRules = DEFAULT_RULES,
     rule_book: RuleBook = DEFAULT_RULE_BOOK,
+    as_of: dt.datetime | None = None,
 ) -> Enterprise:
     """The profile as of `today` as `view` shows it; `freshness` when already known (else
-    loaded lazily); `rule_book` decides severity and publicity."""
+    loaded lazily); `rule_book` decides severity and publicity; `as_of` the past instant the
+    profile was asked as of, if any."""
     reg = profile.registration.record
     serious = serious_list_decisions(profile, today)
     penalties = [
@@ -251,4 +253,5 @@ def enterprise_type(
         ],
         provenance=provenance(profile.registration.provenance),
         known_freshness=freshness,
+        as_of=as_of,
     )

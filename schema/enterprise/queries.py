@@ -87,7 +87,7 @@ async def _enterprise_as_of(
     context.field_groups.add("history")
     return enterprise_type(
         profile, local_date(as_of), view, (), context.services.key_area_rules,
-        context.services.rules.rules,
+        context.services.rules.rules, as_of,
     )
 
 

@@ -233,7 +233,8 @@ class Enterprise:
         resolver=resolve_risk_assessment,
         permission_classes=[needs(Scope.RISK_READ)],
         description="Internal: needs the risk:read scope. Without it: null with FORBIDDEN. "
-        "Null when the enterprise has not been assessed yet.",
+        "Null when the enterprise has not been assessed yet; asked asOf a past instant, the "
+        "assessment then in force.",
     )
     provenance: Provenance = strawberry.field(
         description="Where the registration record came from."
@@ -243,6 +244,8 @@ class Enterprise:
         description="How fresh each source's data for this enterprise is.",
     )
     known_freshness: strawberry.Private[Sequence[Freshness] | None] = None
+    as_of: strawberry.Private[dt.datetime | None] = None
+    """The past instant the profile was asked as of (None: now)."""
 
 
 @strawberry.input(description="Narrows an enterprise search; every field given must match.")

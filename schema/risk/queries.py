@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Protocol
 
@@ -10,7 +11,7 @@ import strawberry
 import schema.enums  # noqa: F401 (registers KeyArea)
 from auth.roles import Scope
 from gateway.records import KeyArea
-from gateway.risk.store import class_distribution
+from gateway.risk.store import class_distribution, load_assessment_at
 from schema.context import Info
 from schema.errors import BadUserInputError
 from schema.permissions import require
@@ -19,15 +20,22 @@ from schema.risk.types import RiskAssessment, RiskDistribution
 _DIVISION = re.compile(r"[0-9]{6}")
 
 
-class HasCode(Protocol):
+class Assessed(Protocol):
     @property
     def uscc(self) -> str: ...
 
+    @property
+    def as_of(self) -> dt.datetime | None: ...
 
-async def resolve_risk_assessment(root: HasCode, info: Info) -> RiskAssessment | None:
+
+async def resolve_risk_assessment(root: Assessed, info: Info) -> RiskAssessment | None:
     """The enterprise's current assessment, loaded for all enterprises of the request at
-    once; null when it was never assessed."""
-    stored = await info.context.loaders.risk_assessments.load(str(root.uscc))
+    once; for a profile as of a past instant, the assessment then in force. Null when it was
+    not assessed (by then)."""
+    if root.as_of is not None:  # enterprise(asOf:) is one enterprise: one query
+        stored = await load_assessment_at(info.context.services.pool, str(root.uscc), root.as_of)
+    else:
+        stored = await info.context.loaders.risk_assessments.load(str(root.uscc))
     return None if stored is None else RiskAssessment.of(stored)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import asyncpg
@@ -11,7 +12,10 @@ import pytest
 
 from gateway.clock import utcnow
 from gateway.risk.config import load_models
+from gateway.risk.factors import FactorCode
 from gateway.risk.recompute import recompute_all
+from gateway.risk.scoring import Contribution, Scored
+from gateway.risk.store import save_assessments
 from gateway.rules.calendar import local_date
 from tests.risk.seed import seed
 from tests.schema.conftest import graphql
@@ -117,3 +121,35 @@ async def test_assessments_of_a_page_cost_one_statement_however_many_nodes(
     body = await graphql(counted.client, PAGE, {"first": 4})
     nodes = [e["node"] for e in body["data"]["enterprises"]["edges"]]
     assert sorted(n["riskAssessment"]["riskClass"] for n in nodes) == ["A", "B", "C", "D"]
+
+
+AS_OF = """query($u: USCC!, $at: DateTime!) { enterprise(uscc: $u, asOf: $at) {
+  riskAssessment { riskClass score model factors { code contribution } } } }"""
+
+
+async def test_a_profile_as_of_a_past_instant_shows_the_assessment_then_in_force(
+    clean_archive: asyncpg.Pool[Any], client: httpx.AsyncClient
+) -> None:
+    s = await seed(clean_archive, local_date(utcnow()))
+    first, later = dt.datetime(2026, 1, 10, tzinfo=dt.UTC), dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+    low = Scored(s.fined, "A", 2.0, "general@2026.1",
+                 (Contribution(FactorCode.PENALTY_MINOR, "轻微", 2.0),))
+    high = Scored(s.fined, "D", 40.0, "general@2026.1",
+                  (Contribution(FactorCode.SERIOUS_LISTED, "失信", 40.0),))
+    async with clean_archive.acquire() as conn, conn.transaction():
+        await save_assessments(conn, [low], first)
+    async with clean_archive.acquire() as conn, conn.transaction():
+        await save_assessments(conn, [high], later)
+
+    async def at(instant: dt.datetime) -> Any:
+        body = await graphql(client, AS_OF, {"u": s.fined, "at": instant.isoformat()})
+        assert "errors" not in body, body
+        return body["data"]["enterprise"]["riskAssessment"]
+
+    assert await at(first - dt.timedelta(days=1)) is None
+    assert await at(first + dt.timedelta(days=1)) == {
+        "riskClass": "A", "score": 2.0, "model": "general@2026.1",
+        "factors": [{"code": "PENALTY_MINOR", "contribution": 2.0}]}
+    assert (await at(later + dt.timedelta(days=1)))["riskClass"] == "D"
+    now = await graphql(client, PROFILE, {"u": s.fined})
+    assert now["data"]["enterprise"]["riskAssessment"]["riskClass"] == "D"
