@@ -71,9 +71,12 @@ async def test_failing_write_ends_the_sync_and_is_reported(
         assert status is not None
         assert status["last_error"] == report.error
         committed = await pool.fetchval("SELECT count(*) FROM records")
-        # Source batches waiting while the writer was busy may have committed together.
-        assert committed == report.rows and report.rows >= 50
-        assert status["cursor"] == {"batch": report.rows // 50 - 1}
+        # Pages waiting while the writer was busy are joined into one batch, so how many
+        # committed before the break depends on timing: what counts is that the archive,
+        # the report and the cursor agree, in whole pages.
+        assert committed == report.rows and report.rows % 50 == 0
+        expected = {"batch": report.rows // 50 - 1} if report.rows else {}
+        assert status["cursor"] == expected
         # The lock was released: the next sync runs instead of being skipped.
         await pool.execute("ALTER TABLE records DROP CONSTRAINT refuse_all")
 
