@@ -95,10 +95,15 @@ def restarted_listing(record: Listing, restart: dt.date) -> Listing:
     """A serious-list entry runs at least a full term from `restart`; others are unchanged."""
     if record.kind is not ListKind.SERIOUS_DISHONESTY:
         return record
+    expires_on = restarted_expiry(record.expires_on, restart)
+    return record if expires_on == record.expires_on else dataclasses.replace(
+        record, expires_on=expires_on)
+
+
+def restarted_expiry(expires_on: dt.date | None, restart: dt.date) -> dt.date:
+    """A serious-list entry's end when its term restarted on `restart`: a full term at least."""
     term_end = period_end(restart, SERIOUS_TERM_MONTHS)
-    if record.expires_on is not None and record.expires_on >= term_end:
-        return record
-    return dataclasses.replace(record, expires_on=term_end)
+    return term_end if expires_on is None or expires_on < term_end else expires_on
 
 
 def effective_listings(profile: Profile, on: dt.date) -> tuple[Stored[Listing], ...]:

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gateway.archive import Queryable
+from gateway.lists import in_force
 from gateway.records import EnterpriseStatus
+from gateway.repair.effects import restarted_expiry
 from gateway.supervision.config import SupervisionConfig
 from gateway.supervision.facts import EnterpriseFacts, PenaltyFact, RiskFact, SeriousFact
 from gateway.supervision.rules import earliest_counted
@@ -25,18 +27,22 @@ FROM enterprises e JOIN risk_assessments r ON r.uscc = e.uscc
 WHERE e.key_areas <> '{}' AND r.risk_class = ANY($1::text[])
 """
 
-# $1 the day (ISO text).
-_SERIOUS = """
+_DAY = "$1::text::date"
+
+# $1 the day (ISO text). A repair revoked for fraud restarts the entry's term
+# (gateway.lists.in_force), as in the centralised publicity.
+_SERIOUS = f"""
 SELECT r.id, r.uscc, e.status, r.payload->>'listed_on' AS listed_on,
        r.payload->>'expires_on' AS expires_on, r.payload->>'removed_on' AS removed_on,
        coalesce(r.payload->>'penalty_number', r.payload->>'decision_number') AS number,
        (SELECT min(c.decided_on) FROM credit_repairs c
-        WHERE c.target_pk = r.id AND c.status = 'APPROVED') AS repaired_on
+        WHERE c.target_pk = r.id AND c.status = 'APPROVED') AS repaired_on,
+       {in_force.restart_day("r", _DAY)} AS restart
 FROM records r JOIN enterprises e ON e.uscc = r.uscc
 WHERE r.kind = 'LISTING' AND r.payload->>'kind' = 'SERIOUS_DISHONESTY'
   AND (r.payload->>'removed_on' IS NULL OR (r.payload->>'removed_on') COLLATE "C" > $1::text)
-  AND (r.payload->>'expires_on' IS NULL OR (r.payload->>'expires_on') COLLATE "C" > $1::text)
-"""
+  AND {in_force.not_expired("r", _DAY)}
+"""  # noqa: S608 (built from constants; values are parameters)
 
 # $1 earliest day, $2 the day (ISO text), $3 the least count; only enterprises with as many
 # penalties in the window, of any kind, can have as many of one kind.
@@ -110,10 +116,13 @@ def _day(text: str | None) -> dt.date | None:
 
 
 def _serious_fact(row: Any) -> SeriousFact:
+    expires_on = _day(row["expires_on"])
+    if row["restart"] is not None:
+        expires_on = restarted_expiry(expires_on, row["restart"])
     return SeriousFact(
         listing_id=str(row["id"]),
         listed_on=dt.date.fromisoformat(row["listed_on"]),
-        expires_on=_day(row["expires_on"]),
+        expires_on=expires_on,
         removed_on=_day(row["removed_on"]),
         repaired_on=row["repaired_on"],
         decision_number=row["number"],

@@ -4,12 +4,13 @@ ended, their history kept, and the refresh of a few codes touching only those.""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import asyncpg
 
 from gateway.records import EnterpriseStatus, KeyArea
-from gateway.rules.publicity import add_months
+from gateway.rules.publicity import add_months, period_end
 from gateway.supervision.refresh import refresh_all, refresh_enterprises
 from gateway.supervision.rules import counts_on
 from gateway.supervision.store import GROUNDS_GONE, WriteCounts
@@ -169,3 +170,28 @@ async def test_manual_entries_are_left_alone(clean: asyncpg.Pool[Any]) -> None:
     assert report.counts == WriteCounts(started=0, changed=0, ended=0)
     assert await clean.fetchval(
         "SELECT count(*) FROM key_supervision_entries WHERE ended_at IS NULL") == 1
+
+
+async def test_a_serious_entry_restarted_by_a_revoked_repair_still_counts(
+    clean: asyncpg.Pool[Any],
+) -> None:
+    """Expired by its own date, but its repair was revoked for fraud a year ago: a new
+    36-month term runs (as in the centralised publicity), so the enterprise stays listed."""
+    restarted = await enterprise(clean, 12)
+    entry = await serious_entry(clean, restarted, TODAY - 1220 * DAY, expires_on=TODAY - 120 * DAY)
+    expired = await enterprise(clean, 13)
+    await serious_entry(clean, expired, TODAY - 1220 * DAY, expires_on=TODAY - 120 * DAY)
+    now = dt.datetime.now(dt.UTC)
+    await clean.execute(
+        "INSERT INTO credit_repairs (id, uscc, target_pk, target_kind, status, commitment_text,"
+        " applied_at, accept_due, accepted_at, decided_at, decided_on, revoked_at, revoked_on)"
+        " VALUES ($1, $2, $3, 'SERIOUS_LISTING', 'REVOKED', '守信承诺', $4, $5, $4, $4, $5, $4,"
+        " $6)",
+        uuid.uuid4(), restarted, int(entry), now - 800 * DAY, TODAY - 730 * DAY,
+        TODAY - 365 * DAY)
+
+    await refresh_all(clean, TODAY)
+
+    assert await in_force(clean) == {restarted: ["SERIOUS_LIST"]}
+    detail = await clean.fetchval("SELECT grounds->0->>'detail' FROM key_supervision_entries")
+    assert f"leaves the list on {period_end(TODAY - 365 * DAY, 36)}" in detail
