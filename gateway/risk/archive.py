@@ -13,6 +13,7 @@ import orjson
 
 from gateway.archive import Queryable
 from gateway.database import Connection
+from gateway.lists import in_force
 from gateway.records import (
     EnterpriseStatus,
     KeyArea,
@@ -24,10 +25,14 @@ from gateway.risk.indicators import RECENT_YEARS, Indicators
 from gateway.rules.ruleset import DEFAULT_RULES, NEGATIVE_INSPECTION_RESULTS, RuleBook, RuleSet
 from gateway.rules.severity import Severity, assess_under
 
+_DAY = "$2::text::date"
+
 # $1 codes, $2 the day (ISO text: payload dates compare as text), $3 first day of the recent
 # window, $4 negative inspection results. A status other than operating counts only when the
-# registration last changed by the day (back-testing must not see a later revocation).
-_INDICATORS = """
+# registration last changed by the day (back-testing must not see a later revocation). A list
+# entry is in force by the rules the publicity applies (gateway.lists.in_force): an approved
+# repair lifts it, a repair revoked for fraud restarts a serious entry's term.
+_INDICATORS = f"""
 WITH batch AS MATERIALIZED (
     SELECT e.uscc, e.status, e.key_areas, r.payload->>'established_on' AS established_on,
            r.payload->>'legal_representative_id_number' AS representative,
@@ -40,14 +45,15 @@ WITH batch AS MATERIALIZED (
            CASE r.kind WHEN 'LISTING' THEN r.payload->>'listed_on' IS NOT NULL
                 AND r.payload->>'listed_on' <= $2
                 AND coalesce(r.payload->>'removed_on' > $2, true)
-                AND coalesce(r.payload->>'expires_on' > $2, true) END AS active,
+                AND {in_force.not_expired("r", _DAY)}
+                AND {in_force.not_lifted("r", _DAY)} END AS active,
            CASE r.kind WHEN 'LICENSE' THEN coalesce(r.payload->>'issued_on',
                 r.payload->>'valid_from', '') <= $2 END AS issued
     FROM batch b
     -- OFFSET 0 keeps a lookup per code by index, whatever the statistics say (a planner
     -- without them scans all records for every batch).
     CROSS JOIN LATERAL (
-        SELECT x.kind, x.payload FROM records x
+        SELECT x.id, x.kind, x.payload FROM records x
         WHERE x.uscc = b.uscc AND x.kind <> 'REGISTRATION' OFFSET 0
     ) r
 ), facts AS (
@@ -106,12 +112,13 @@ SELECT b.uscc, b.status, b.key_areas, b.established_on, b.changed_on,
                              WHERE l.uscc = o.uscc AND l.kind = 'LISTING'
                                AND l.payload->>'listed_on' <= $2
                                AND coalesce(l.payload->>'removed_on' > $2, true)
-                               AND coalesce(l.payload->>'expires_on' > $2, true)))
+                               AND {in_force.not_expired("l", _DAY)}
+                               AND {in_force.not_lifted("l", _DAY)}))
        ) END AS related
 FROM batch b
 LEFT JOIN facts f ON f.uscc = b.uscc
 ORDER BY b.uscc
-"""
+"""  # noqa: S608 (built from constants; values are parameters)
 
 _NEGATIVE = sorted(r.value for r in NEGATIVE_INSPECTION_RESULTS)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +130,36 @@ async def test_the_command_assesses_everyone(
     assert "assessed 4 enterprises" in out
     assert "key-supervision list refreshed" in out
     assert await clean_archive.fetchval("SELECT count(*) FROM risk_assessments") == 4
+
+
+async def test_a_repaired_entry_no_longer_counts_and_a_fraudulent_repair_restarts_one(
+    clean_archive: asyncpg.Pool[Any],
+) -> None:
+    """The list rules of the publicity: an approved repair lifts an entry from its day; a
+    repair revoked for fraud puts a serious entry back for a new 36-month term."""
+    repaired, restarted = code(8), code(9)
+    day = dt.date(2026, 6, 1)
+    for uscc in (repaired, restarted):
+        await put_record(clean_archive, registration(uscc, f"汕头市修复{uscc[-2:]}有限公司"))
+    lifted = await put_record(clean_archive, listing(
+        repaired, ListKind.ABNORMAL_OPERATIONS, dt.date(2025, 1, 1)))
+    ended = await put_record(clean_archive, listing(
+        restarted, ListKind.SERIOUS_DISHONESTY, dt.date(2022, 1, 1),
+        expires_on=dt.date(2025, 1, 2)))
+    now = dt.datetime.now(dt.UTC)
+    for target, kind, status, decided, revoked in (
+        (lifted, "ABNORMAL_LISTING", "APPROVED", dt.date(2026, 3, 1), None),
+        (ended, "SERIOUS_LISTING", "REVOKED", dt.date(2023, 6, 1), dt.date(2025, 6, 1)),
+    ):
+        await clean_archive.execute(
+            "INSERT INTO credit_repairs (id, uscc, target_pk, target_kind, status,"
+            " commitment_text, applied_at, accept_due, accepted_at, decided_at, decided_on,"
+            " revoked_at, revoked_on) VALUES ($1, (SELECT uscc FROM records WHERE id = $2),"
+            " $2, $3, $4, '守信承诺', $5, $6, $5, $5, $6, $7, $8)",
+            uuid.uuid4(), int(target), kind, status, now, decided,
+            None if revoked is None else now, revoked)
+    async with clean_archive.acquire() as conn:
+        found = {i.uscc: i for i in await load_indicators(conn, [repaired, restarted], day)}
+        [before] = await load_indicators(conn, [repaired], dt.date(2026, 2, 1))
+    assert (found[repaired].abnormal_listings, before.abnormal_listings) == (0, 1)
+    assert found[restarted].serious_listings == 1
