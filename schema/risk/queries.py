@@ -39,7 +39,7 @@ async def resolve_risk_assessment(root: Assessed, info: Info) -> RiskAssessment 
     return None if stored is None else RiskAssessment.of(stored)
 
 
-def division_prefix(division: str) -> str:
+def division_scope(division: str) -> str:
     """The code prefix a GB/T 2260 division stands for: 440507 the district, 440500 all of
     Shantou, 440000 all of Guangdong. BAD_USER_INPUT unless six digits."""
     if not _DIVISION.fullmatch(division) or division.startswith("00"):
@@ -65,7 +65,7 @@ async def resolve_risk_distribution(
     ] = None,
 ) -> RiskDistribution:
     require(info, Scope.RISK_READ)
-    prefix = None if division is None else division_prefix(division)
+    prefix = None if division is None else division_scope(division)
     found = await class_distribution(info.context.services.pool, prefix, key_area)
     return RiskDistribution.of(found)
 
