@@ -90,14 +90,6 @@ class PopulationStream:
 _CLASS_OF = {c.encode(): c for c in RISK_CLASSES}
 
 
-def population_rows(data: bytes) -> list[tuple[bytes, str]]:
-    """The rows of a whole E section (see PopulationStream)."""
-    stream = PopulationStream()
-    stream.add(data)
-    stream.data()
-    return stream.rows
-
-
 def parse(data: bytes) -> Snapshot:
     """The snapshot in `data`; SnapshotError naming the first line out of canonical form."""
     if data and not data.endswith(b"\n"):
