@@ -102,3 +102,9 @@ def create_app(settings: Settings) -> Starlette:
         middleware=_middleware(settings, _services_in_state, limiter),
         lifespan=lifespan,
     )
+
+
+def create_app_from_environment() -> Starlette:
+    """`create_app` with the settings of this process's environment: what each worker
+    process of `serve` runs (see GATEWAY_WORKERS)."""
+    return create_app(Settings.from_env())

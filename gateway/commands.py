@@ -136,8 +136,30 @@ def serve(settings: Settings) -> int:
     from gateway.app import create_app
 
     _check_config(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
-    return 0
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    log_level="info")
+        return 0
+    from gateway.workers import PortUnavailable, check_port, supervise
+
+    try:
+        check_port(settings.host, settings.port)
+        # The workers read their settings from this environment: start the embedded server
+        # and migrate once here, then hand them its URL instead of each starting its own.
+        os.environ["DATABASE_URL"] = asyncio.run(_migrated_archive(settings))
+        return supervise(settings.host, settings.port, settings.workers)
+    except PortUnavailable as exc:
+        raise CommandError(f"{exc}: set GATEWAY_PORT to a free port") from None
+
+
+async def _migrated_archive(settings: Settings) -> str:
+    """The archive's URL (the embedded server started if need be), migrated."""
+    from gateway.lifecycle import archive_url, open_archive
+
+    url = await archive_url(settings)
+    pool = await open_archive(dataclasses.replace(settings, database_url=url))
+    await pool.close()
+    return url
 
 
 def _check_config(settings: Settings) -> None:

@@ -71,6 +71,8 @@ class Settings:
     """TOML file of the credit-risk models (see docs/risk.md); None: the shipped models."""
     risk_follow: bool = True
     """Reassess enterprises as their records change (a background task of `serve`)."""
+    workers: int = 1
+    """Processes `serve` runs on the one port (each with its own pool and background tasks)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +94,7 @@ class Settings:
             **_access_settings(env),
             risk_models=_existing_file(env, "RISK_MODELS"),
             risk_follow=_bool(env, "GATEWAY_RISK_FOLLOW", True),
+            workers=_int(env, "GATEWAY_WORKERS", 1, 1, 64),
         )
 
 

@@ -18,6 +18,7 @@ def test_defaults() -> None:
     s = Settings.from_env({})
     assert s.database_url is None and s.cache_url is None
     assert s.host == "127.0.0.1" and s.port == 8000 and s.sync_enabled
+    assert s.workers == 1
 
 
 def test_good_values(tmp_path: Path) -> None:
@@ -57,6 +58,10 @@ def test_good_values(tmp_path: Path) -> None:
         ("GATEWAY_HOST", "0.0.0.0; rm -rf /", "IP address or a host name"),
         ("GATEWAY_HOST", "-bad-.example", "IP address or a host name"),
         ("GATEWAY_DATA_DIR", __file__, "a folder"),
+        ("GATEWAY_WORKERS", "0", "whole number from 1 to 64"),
+        ("GATEWAY_WORKERS", "65", "whole number from 1 to 64"),
+        ("GATEWAY_WORKERS", "two", "whole number from 1 to 64"),
+        ("GATEWAY_WORKERS", "1.5", "whole number from 1 to 64"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str, expected: str) -> None:
