@@ -41,6 +41,7 @@ class SigningKeys:
             raise KeyStoreError("no signing key")
         self._keys = tuple(keys)
         self._by_kid = {_kid(key): key for key in self._keys}
+        self._signing_kid = _kid(self._keys[-1])  # a thumbprint is a hash: taken once
 
     @classmethod
     def load_or_create(cls, folder: Path) -> SigningKeys:
@@ -56,6 +57,11 @@ class SigningKeys:
     def signing_key(self) -> OKPKey:
         """The newest key: the one that signs."""
         return self._keys[-1]
+
+    @property
+    def signing_kid(self) -> str:
+        """The id of the key that signs."""
+        return self._signing_kid
 
     @property
     def kids(self) -> tuple[str, ...]:

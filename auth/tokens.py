@@ -9,8 +9,10 @@ never from the token (`jwk`, `jku`, `x5u`, `x5c` are ignored).
 from __future__ import annotations
 
 import binascii
+import collections
 import dataclasses
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -74,6 +76,11 @@ class _Algorithms(jws.JWSRegistry):
 
 
 def _registry(algorithms: Collection[str]) -> jws.JWSRegistry:
+    return _registry_of(tuple(sorted(algorithms)))
+
+
+@functools.lru_cache(maxsize=32)
+def _registry_of(algorithms: tuple[str, ...]) -> jws.JWSRegistry:
     return _Algorithms(algorithms=list(algorithms), strict_check_header=False)
 
 
@@ -115,7 +122,7 @@ def issue_access_token(
 def sign_jwt(keys: SigningKeys, claims: dict[str, Any], typ: str) -> str:
     """`claims` as a compact JWS signed by the newest key, its kid in the header."""
     key = keys.signing_key
-    header = {"typ": typ, "alg": ALGORITHM, "kid": key.thumbprint()}
+    header = {"typ": typ, "alg": ALGORITHM, "kid": keys.signing_kid}
     return jwt.encode(header, claims, key, registry=_registry([ALGORITHM]), default_type=None)
 
 
@@ -164,6 +171,7 @@ class TokenVerifier:
         }
         if issuer in self._external:
             raise ValueError(f"external issuer {issuer!r} is the gateway itself")
+        self._signatures = _CheckedSignatures()
 
     async def verify(self, token: str, now: dt.datetime | None = None) -> VerifiedToken:
         """The token's content once every check passed; raises InvalidToken otherwise."""
@@ -174,7 +182,7 @@ class TokenVerifier:
         trust = self._trust_for(parts.claims)
         algorithm, kid = _check_header(parts.header, trust)
         key = await self._key(trust, kid)
-        _check_signature(token, key, algorithm)
+        self._signatures.check(token, key, algorithm)
         _check_claims(parts.claims, trust, now.timestamp(), self.leeway)
         if trust.external is None:
             return _own_token(parts.claims)
@@ -260,6 +268,28 @@ def _check_header(header: dict[str, Any], trust: _Trust) -> tuple[str, str]:
 
 def _is_access_token_type(value: Any) -> bool:
     return isinstance(value, str) and value.lower() in TOKEN_TYPES
+
+
+class _CheckedSignatures:
+    """The tokens whose signature checked out lately, each with the key that checked it.
+
+    A client sends the same token with every request until it expires; its signature is
+    checked once per key object, so a retired key (no longer found) or an issuer's refetched
+    key set checks it again. Times and audience are still checked on every request."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._seen: collections.OrderedDict[str, Key] = collections.OrderedDict()
+
+    def check(self, token: str, key: Key, algorithm: str) -> None:
+        """Raise InvalidToken unless `token` is signed by `key` with `algorithm`."""
+        if self._seen.get(token) is key:
+            self._seen.move_to_end(token)
+            return
+        _check_signature(token, key, algorithm)
+        self._seen[token] = key
+        if len(self._seen) > self._size:
+            self._seen.popitem(last=False)
 
 
 def _check_signature(token: str, key: Key, algorithm: str) -> None:

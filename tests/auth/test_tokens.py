@@ -362,6 +362,32 @@ async def test_tokens_survive_rotation_until_their_key_is_retired(tmp_path: Path
     assert (await retired.verify(new_token, now=NOW)).own
 
 
+async def test_a_token_checked_before_is_refused_once_its_key_is_retired(tmp_path: Path) -> None:
+    folder = tmp_path / "keys"
+    before = SigningKeys.load_or_create(folder)
+    token = issue(before)
+    rotate(folder)
+    verifier = TokenVerifier(ISSUER, AUDIENCE, SigningKeys.load_or_create(folder))
+    assert (await verifier.verify(token, now=NOW)).own
+    assert (await verifier.verify(token, now=NOW)).own  # the second time from the cache
+    retire(folder, before.kids[0])
+    verifier.keys = SigningKeys.load_or_create(folder)  # what a reload after retiring does
+    assert await refused(verifier, token) == "unknown key id"
+
+
+async def test_a_checked_token_does_not_vouch_for_a_changed_signature(
+    keys: SigningKeys, verifier: TokenVerifier
+) -> None:
+    token = issue(keys)
+    assert (await verifier.verify(token, now=NOW)).own
+    head, payload, signature = token.split(".")
+    flipped = signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
+    assert await refused(verifier, f"{head}.{payload}.{flipped}") == "invalid signature"
+    other = own_claims(keys, client_id="someone-else")
+    forged = f"{head}.{b64(json.dumps(other).encode())}.{signature}"
+    assert await refused(verifier, forged) == "invalid signature"
+
+
 # --- external issuers ------------------------------------------------------------------------
 
 
