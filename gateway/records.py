@@ -346,6 +346,12 @@ def from_payload(kind: RecordKind, payload: dict[str, Any]) -> Record:
     if entry is None:
         cls = RECORD_TYPES[kind]
         decoders = {f.name: _decoder(str(f.type)) for f in dataclasses.fields(cls)}
-        entry = _DECODERS[kind] = (cls, decoders)
+        # Only the fields whose JSON needs decoding (a profile read decodes thousands).
+        entry = _DECODERS[kind] = (
+            cls, {name: d for name, d in decoders.items() if d is not _identity}
+        )
     cls, decoders = entry
-    return cls(**{name: decoders[name](value) for name, value in payload.items()})
+    values = dict(payload)
+    for name in decoders.keys() & values.keys():
+        values[name] = decoders[name](values[name])
+    return cls(**values)

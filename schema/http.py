@@ -14,10 +14,10 @@ Strawberry already serves POST application/json, GET queries, GraphiQL for brows
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -100,7 +100,7 @@ class GraphQLView(GraphQL[Context, None]):
             await admit(context)
 
     def encode_json(self, data: object) -> bytes:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        return orjson.dumps(data)  # compact UTF-8, as json.dumps(ensure_ascii=False) but faster
 
     async def execute_single(
         self,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic
+
+import orjson
 
 from gateway.archive import Queryable
 from gateway.records import (
@@ -164,7 +165,7 @@ def _build_profile(key_areas: list[str] | None, records_json: str | None) -> Pro
     """Assemble a profile from the aggregated JSON; None without a registration record."""
     if records_json is None:
         return None
-    return assemble_profile(key_areas, [_stored(item) for item in json.loads(records_json)])
+    return assemble_profile(key_areas, [_stored(item) for item in orjson.loads(records_json)])
 
 
 def with_repairs(profile: Profile, repairs_json: str | None) -> Profile:
@@ -173,7 +174,7 @@ def with_repairs(profile: Profile, repairs_json: str | None) -> Profile:
         return profile
     repairs: dict[str, dt.date] = {}
     restarts: dict[str, dt.date] = {}
-    for record_id, decided_on, revoked_on in json.loads(repairs_json):
+    for record_id, decided_on, revoked_on in orjson.loads(repairs_json):
         if revoked_on is None:
             repairs[record_id] = dt.date.fromisoformat(decided_on)
         else:

@@ -14,9 +14,10 @@ version, so that an enterprise does not look unknown for the years before its la
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
+
+import orjson
 
 from gateway.archive import Queryable
 from gateway.archive.profile import (
@@ -56,7 +57,7 @@ async def load_profiles_valid_at(
     rows = await conn.fetch(_VERSIONS, list(usccs))
     found: dict[str, Profile] = {}
     for row in rows:
-        chosen = _holding_at(json.loads(row["versions"]), at)
+        chosen = _holding_at(orjson.loads(row["versions"]), at)
         profile = assemble_profile((), chosen)
         if profile is not None:
             found[row["uscc"]] = with_repairs(profile, row["repairs"])
