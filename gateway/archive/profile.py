@@ -14,6 +14,7 @@ from typing import Any, Generic
 import orjson
 
 from gateway.archive import Queryable
+from gateway.archive.codes import PerCodeQuery
 from gateway.records import (
     Commitment,
     Inspection,
@@ -86,7 +87,7 @@ def listing_active(listing: Listing, on: dt.date) -> bool:
 # Each element of `records`: [id, kind, source, department, record_id, source_updated_at,
 # received_at, payload]. The JSON text is decoded here, not by a connection codec, so any
 # connection works. Each element of `repairs`: [record id, decided_on, revoked_on or null].
-_CURRENT = """
+_CURRENT = PerCodeQuery.of("""
 SELECT u.uscc,
        (SELECT e.key_areas FROM enterprises e WHERE e.uscc = u.uscc) AS key_areas,
        (SELECT json_agg(json_build_array(c.target_pk::text, c.decided_on, c.revoked_on))
@@ -95,12 +96,12 @@ SELECT u.uscc,
        (SELECT json_agg(json_build_array(r.id::text, r.kind, r.source, r.department, r.record_id,
                                          r.source_updated_at, r.received_at, r.payload))
         FROM records r WHERE r.uscc = u.uscc)::text AS records
-FROM unnest($1::text[]) AS u(uscc)
-"""
+FROM {codes}
+""")
 
 # As of an instant: per record, the latest version received by then. A record whose code
 # changed belongs to the code of that version, hence the outer filter on v.uscc.
-_AS_OF = """
+_AS_OF = PerCodeQuery.of("""
 SELECT u.uscc,
        (SELECT array_agg(DISTINCT t.key_area ORDER BY t.key_area) FROM (
             SELECT DISTINCT ON (c.key_area, c.origin) c.key_area, c.change
@@ -123,8 +124,8 @@ SELECT u.uscc,
               ORDER BY x.record_pk, x.version DESC) AS v
         JOIN records r ON r.id = v.record_pk
         WHERE v.uscc = u.uscc)::text AS records
-FROM unnest($1::text[]) AS u(uscc)
-"""
+FROM {codes}
+""")
 
 
 async def load_profile(
@@ -148,11 +149,11 @@ async def load_profiles(
     if not usccs:
         return {}
     if as_of is None:
-        rows = await conn.fetch(_CURRENT, list(usccs))
+        rows = await _CURRENT.fetch(conn, usccs)
     else:
         if as_of.tzinfo is None:
             raise ValueError("as_of must carry a time zone")
-        rows = await conn.fetch(_AS_OF, list(usccs), as_of)
+        rows = await _AS_OF.fetch(conn, usccs, as_of)
     profiles: dict[str, Profile] = {}
     for row in rows:
         profile = _build_profile(row["key_areas"], row["records"])

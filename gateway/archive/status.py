@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from gateway.archive import Queryable
+from gateway.archive.codes import PerCodeQuery
 from gateway.clock import utcnow
 from gateway.freshness import SourceFreshness
 
@@ -158,13 +159,13 @@ async def source_statuses(
 
 # Per (code, source): the later of the source's last full sync and the code's last
 # on-demand fetch from it.
-_FRESHNESS = """
+_FRESHNESS = PerCodeQuery.of("""
 SELECT u.uscc, s.name, s.department, s.kind,
        greatest(s.last_success_at, r.fetched_at) AS synced_at
-FROM unnest($1::text[]) AS u(uscc)
+FROM {codes}
 CROSS JOIN sources s
 LEFT JOIN source_refreshes r ON r.source = s.name AND r.uscc = u.uscc
-"""
+""")
 
 
 async def archive_freshness(
@@ -177,7 +178,7 @@ async def archive_freshness(
     """How fresh each source's data for each code is, in one round trip; a source's copy
     is stale when older than its max age (or never synced)."""
     now = now or utcnow()
-    rows = await conn.fetch(_FRESHNESS, list(usccs))
+    rows = await _FRESHNESS.fetch(conn, usccs)
     synced = {(r["uscc"], r["name"]): r["synced_at"] for r in rows}
     known = _known_sources(config, list({r["name"]: r for r in rows}.values()))
     result: dict[str, list[SourceFreshness]] = {}

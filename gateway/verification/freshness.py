@@ -12,17 +12,18 @@ from collections.abc import Sequence
 
 from adapters.config import SourcesConfig
 from gateway.archive import Queryable
+from gateway.archive.codes import PerCodeQuery
 from gateway.archive.status import GATEWAY_KIND
 from gateway.freshness import SourceFreshness
 
-_NOW = """
+_NOW = PerCodeQuery.of("""
 SELECT u.uscc, s.name, s.department, greatest(s.last_success_at, r.fetched_at) AS synced_at
-FROM unnest($1::text[]) AS u(uscc)
+FROM {codes}
 CROSS JOIN sources s
 LEFT JOIN source_refreshes r ON r.source = s.name AND r.uscc = u.uscc
 WHERE s.kind <> $2
 ORDER BY u.uscc, s.name
-"""
+""")
 
 
 async def current_freshness(
@@ -35,7 +36,7 @@ async def current_freshness(
     """Per code, each department source's freshness (one round trip). A source is stale when
     its data is older than `max_staleness` or it never synced; a configured source that has
     not even started counts too."""
-    rows = await conn.fetch(_NOW, list(usccs), GATEWAY_KIND)
+    rows = await _NOW.fetch(conn, usccs, GATEWAY_KIND)
     found: dict[str, list[SourceFreshness]] = {u: [] for u in usccs}
     for row in rows:
         synced = row["synced_at"]

@@ -198,3 +198,29 @@ async def test_one_round_trip_whatever_the_record_count(
     assert isinstance(small_profile, Profile) and isinstance(large_profile, Profile)
     assert len(large_profile.inspections) == 199
     assert small_count == large_count == 1
+
+
+async def test_one_code_reads_the_same_profile_as_a_list_holding_it(
+    clean_archive: asyncpg.Pool[Any],
+) -> None:
+    # One code goes through the scalar form of the query, a list through unnest: same rows.
+    uscc, other = code(6), code(7)
+    await _full_enterprise(clean_archive, uscc)
+    await put_record(clean_archive, registration(other, "另一企业"))
+    later = RECEIVED + dt.timedelta(days=1)
+    for as_of in (None, later):
+        alone = await load_profiles(clean_archive, [uscc], as_of=as_of)
+        together = await load_profiles(clean_archive, [other, uscc], as_of=as_of)
+        assert alone == {uscc: together[uscc]}
+        assert await load_profiles(clean_archive, [code(8)], as_of=as_of) == {}
+
+
+def test_a_per_code_query_names_its_codes_once() -> None:
+    from gateway.archive.codes import PerCodeQuery
+
+    query = PerCodeQuery.of("SELECT u.uscc FROM {codes}")
+    assert query.many == "SELECT u.uscc FROM unnest($1::text[]) AS u(uscc)"
+    assert query.one == "SELECT u.uscc FROM (SELECT $1::text AS uscc) AS u"
+    for template in ("SELECT 1", "SELECT u.uscc FROM {codes} JOIN {codes}"):
+        with pytest.raises(ValueError, match="exactly once"):
+            PerCodeQuery.of(template)
