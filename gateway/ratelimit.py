@@ -69,7 +69,7 @@ class RateLimiter:
         )
         url = settings.cache_url
         if url is None or urlsplit(url).scheme not in ("redis", "rediss"):
-            if settings.production:
+            if settings.production or settings.workers > 1:
                 log.warning("quotas are counted per process: CACHE_URL is not a Redis URL")
             return cls(MemoryStorage(), client, address)
         pool = redis.asyncio.ConnectionPool.from_url(

@@ -126,6 +126,20 @@ async def test_without_redis_the_counts_stay_in_the_process() -> None:
     await two.aclose()
 
 
+@pytest.mark.parametrize(
+    ("env", "warned"),
+    [({}, False), ({"GATEWAY_WORKERS": "2"}, True),
+     ({"GATEWAY_WORKERS": "2", "CACHE_URL": REDIS_URL}, False)],
+)
+async def test_quotas_counted_per_process_are_warned_of_where_that_splits_them(
+    caplog: pytest.LogCaptureFixture, env: dict[str, str], warned: bool
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="gateway.ratelimit"):
+        limiter = RateLimiter.from_settings(settings_with(**env))
+    await limiter.aclose()
+    assert ("quotas are counted per process" in caplog.text) is warned
+
+
 async def test_an_unreachable_redis_lets_requests_through_and_warns_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
