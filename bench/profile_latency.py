@@ -7,8 +7,8 @@ then measures:
 - latency inside the server: the ASGI app called in-process (no network), one request at a
   time, the profile query of gateway/demo.py (code as a variable) for random enterprises:
   p50, p95, p99;
-- throughput: `credit-gateway serve` in its own process, 32 concurrent HTTP clients on
-  loopback for a fixed time; and that process's peak resident memory.
+- throughput: `credit-gateway serve` in its own process, 32 concurrent keep-alive clients
+  (bench.loadgen) on loopback for a fixed time; and that process's peak resident memory.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bench.common import BENCH_DIR, machine, synced_archive
+from bench.loadgen import run_load
 from gateway.app import build_app
 from gateway.database import create_pool
 from gateway.demo import SAMPLE_QUERY
@@ -157,27 +158,12 @@ async def throughput(
     settings: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[float, float]:
-    """Requests per second against a real server process (see `running_server`), and its
-    peak RSS in MB."""
+    """Requests per second against a real server process (see `running_server`), from
+    `clients` keep-alive connections of bench.loadgen, and the server's peak RSS in MB."""
     async with running_server(archive, settings) as (url, pid):
-        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-            done = 0
-            deadline = time.perf_counter() + seconds
-
-            async def worker(seed: int) -> None:
-                nonlocal done
-                rng = random.Random(seed)
-                while time.perf_counter() < deadline:
-                    response = await client.post(
-                        "/graphql", json=body(rng.choice(codes)), headers=headers
-                    )
-                    assert response.status_code == 200, response.text
-                    done += 1
-
-            started = time.perf_counter()
-            await asyncio.gather(*(worker(i) for i in range(clients)))
-            rate = done / (time.perf_counter() - started)
-        return rate, peak_rss_mb(pid)
+        result = await run_load(url, lambda rng: body(rng.choice(codes)), clients=clients,
+                                seconds=seconds, headers=headers)
+        return result.rate, peak_rss_mb(pid)
 
 
 def percentile(values: list[float], q: float) -> float:
