@@ -81,7 +81,7 @@ async def audited(context: Context, result: ExecutionResult) -> ExecutionResult:
     if writer is None or entry is None:
         return result
     try:
-        await writer.append(entry)
+        await writer.append(entry, context.attached)
     except AuditError:
         return ExecutionResult(
             data=None,

@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from auth.authenticate import UNCHECKED
 from auth.principal import PUBLIC, Principal
+from gateway.audit.writer import Attached
 from gateway.rules.calendar import local_date
 from gateway.services import Services
 from schema.enterprise.loaders import EnterpriseLoaders
@@ -42,6 +43,11 @@ class Context:
     memberships: dict[str, bool] = dataclasses.field(default_factory=dict)
     """Whether the calling association has each enterprise asked about as a member (each
     asked once per request, see schema.enterprise.access.views_of)."""
+    audit_follows: bool = False
+    """Whether the request's audit row is written after execution (an HTTP request), so
+    that rows can be `attached` to it."""
+    attached: list[Attached] = dataclasses.field(default_factory=list)
+    """Rows to store with the request's audit row, in its transaction (verifications)."""
 
 
 Info = StrawberryInfo[Context, None]
@@ -65,5 +71,6 @@ def build_context(services: Services, request: Request, response: Response) -> C
         response=response,
         loaders=EnterpriseLoaders(services),
         today=today,
+        audit_follows=True,
         request_id=getattr(request.state, "request_id", None) or uuid.uuid4().hex,
     )

@@ -5,6 +5,8 @@ sends its response after `append` never answers without its row. One background 
 everything queued, writes it in one transaction and wakes every waiter; while it commits,
 new entries queue up for the next group, so the commit rate, not the request rate, bounds the
 work. The row lock on `audit_head` serialises writers of other processes on the same chain.
+Rows of other tables can be `Attached` to an entry: they commit in its group's transaction,
+so they are stored exactly when the audit row is (verifications use this).
 
 Every failure `append` raises is an AuditError (InvalidAuditEntry, AuditUnavailable,
 AuditWriteFailed).
@@ -16,7 +18,7 @@ import asyncio
 import collections
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -53,10 +55,21 @@ class WriterStats:
     failed_groups: int = 0
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Attached:
+    """Rows of another table that must be stored exactly when an audit row is: written in
+    the transaction of its group, by `write`, once for all the group's rows of that
+    writer (so a group of verifications costs one statement, not one per request)."""
+
+    write: Callable[[Connection, Sequence[Any]], Awaitable[None]]
+    rows: Sequence[Any]
+
+
 @dataclasses.dataclass(slots=True)
 class _Pending:
     entry: AuditEntry
     done: asyncio.Future[int]
+    attached: tuple[Attached, ...] = ()
 
 
 def chained_rows(
@@ -76,8 +89,11 @@ def chained_rows(
     return rows
 
 
-async def write_rows(conn: Connection, entries: Sequence[AuditEntry]) -> int:
-    """Append `entries` to the chain in one transaction; the seq of the first."""
+async def write_rows(
+    conn: Connection, entries: Sequence[AuditEntry], attached: Sequence[Attached] = ()
+) -> int:
+    """Append `entries` to the chain in one transaction, with the `attached` rows; the seq
+    of the first."""
     async with conn.transaction():
         # Durable at commit whatever the server's default says.
         await conn.execute("SET LOCAL synchronous_commit = on")
@@ -87,6 +103,8 @@ async def write_rows(conn: Connection, entries: Sequence[AuditEntry]) -> int:
         rows = chained_rows(head["seq"], bytes(head["hash"]), entries)
         await conn.copy_records_to_table("audit_log", records=rows, columns=COLUMNS)
         await conn.execute("UPDATE audit_head SET seq = $1, hash = $2", rows[-1][0], rows[-1][-1])
+        for write, batch in _by_writer(attached).items():
+            await write(conn, batch)
     first: int = head["seq"] + 1
     return first
 
@@ -132,14 +150,15 @@ class AuditWriter:
         if self._task is not None:
             await self._task
 
-    async def append(self, entry: AuditEntry) -> int:
-        """Queue `entry`; its seq once committed. Raises InvalidAuditEntry at once for an
-        entry that cannot be stored, AuditError when the row was not written."""
+    async def append(self, entry: AuditEntry, attached: Sequence[Attached] = ()) -> int:
+        """Queue `entry` (and rows `attached` to it); its seq once committed. Raises
+        InvalidAuditEntry at once for an entry that cannot be stored, AuditError when the
+        row was not written (nor then the attached rows)."""
         check_entry(entry)
         if not self.running:
             raise AuditUnavailable("the audit writer is not running")
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Pending(entry, done))
+        self._queue.append(_Pending(entry, done, tuple(attached)))
         self._wake.set()
         return await done
 
@@ -170,7 +189,8 @@ class AuditWriter:
                 await self._release()  # lost while idle: nothing was sent on it yet
             if self._conn is None:
                 self._conn = await self._pool.acquire()
-            first = await write_rows(self._conn, [p.entry for p in group])
+            attached = [a for p in group for a in p.attached]
+            first = await write_rows(self._conn, [p.entry for p in group], attached)
         except Exception as error:
             self.stats.failed_groups += 1
             log.error("audit group of %d rows not written: %r", len(group), error)
@@ -192,6 +212,16 @@ class AuditWriter:
                 await self._pool.release(conn)
             except Exception as error:  # a broken connection: the pool discards it
                 log.warning("audit writer: releasing its connection failed: %r", error)
+
+
+def _by_writer(
+    attached: Sequence[Attached],
+) -> dict[Callable[[Connection, Sequence[Any]], Awaitable[None]], list[Any]]:
+    """The attached rows gathered per writer, in queue order."""
+    batches: dict[Callable[[Connection, Sequence[Any]], Awaitable[None]], list[Any]] = {}
+    for item in attached:
+        batches.setdefault(item.write, []).extend(item.rows)
+    return batches
 
 
 def _fail(group: Sequence[_Pending], error: AuditError, cause: BaseException | None = None) -> None:

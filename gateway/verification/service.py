@@ -1,7 +1,8 @@
 """Issue verifications: judge each code for a purpose as of an instant, sign, store.
 
 A batch costs a fixed number of SQL round trips whatever its size: the profiles (one), the
-sources' freshness (one), the insert of every result (one).
+sources' freshness (one), the insert of every result (one; over HTTP with the audit on, it
+rides in the transaction of the request's audit row instead, see schema.verification).
 """
 
 from __future__ import annotations
@@ -55,8 +56,12 @@ class Verifier:
         purpose: Purpose,
         as_of: dt.datetime | None,
         issued_to: str,
+        *,
+        save: bool = True,
     ) -> list[Verification]:
-        """One verification per code, in input order (a repeated code repeats its result)."""
+        """One verification per code, in input order (a repeated code repeats its result);
+        stored unless `save` is false (then the caller stores them, see
+        gateway.verification.store.save_verifications)."""
         if len(usccs) > MAX_BATCH:
             raise VerificationError(f"at most {MAX_BATCH} codes per batch, got {len(usccs)}")
         now = utcnow()
@@ -77,7 +82,8 @@ class Verifier:
                                   issued_to, keys)
                 for code in unique
             }
-            await save_verifications(conn, list(issued.values()))
+            if save:
+                await save_verifications(conn, list(issued.values()))
         return [issued[code] for code in usccs]
 
     def _issue(

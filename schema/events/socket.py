@@ -50,6 +50,7 @@ def socket_context(services: Services, websocket: WebSocket) -> SocketContext:
     # The socket stands in for the request: only its client address and state are read.
     base = build_context(services, cast(Request, websocket), cast(Response, websocket))
     values = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    values["audit_follows"] = False  # nothing is written after a socket's operations
     return SocketContext(**values)
 
 

@@ -10,10 +10,11 @@ from typing import Annotated
 import strawberry
 
 from auth.roles import Scope
+from gateway.audit.writer import Attached
 from gateway.rules.verification import Purpose
 from gateway.verification.model import Verification
 from gateway.verification.service import MAX_BATCH, VerificationError, Verifier
-from gateway.verification.store import load_verification
+from gateway.verification.store import load_verification, save_verifications
 from schema.auditing import note_access
 from schema.context import Info
 from schema.errors import BadUserInputError, translated_errors
@@ -39,13 +40,19 @@ async def _verify(
     info: Info, usccs: Sequence[str], purpose: Purpose, as_of: dt.datetime | None
 ) -> list[Verification]:
     require(info, Scope.CREDIT_VERIFY)
-    principal = info.context.principal
+    context = info.context
+    # Stored with the request's audit row, in its transaction, when one follows: a
+    # verification then exists exactly when its audit row does, at one commit for both.
+    with_audit = context.audit_follows and context.services.audit is not None
     try:
         issued = await _verifier(info).verify(
-            usccs, purpose, as_of, principal.client_id or "unknown"
+            usccs, purpose, as_of, context.principal.client_id or "unknown", save=not with_audit
         )
     except VerificationError as exc:
         raise BadUserInputError(str(exc)) from None
+    if with_audit:
+        unique = list({v.id: v for v in issued}.values())
+        context.attached.append(Attached(save_verifications, unique))
     _note(info, issued)
     return issued
 

@@ -4,7 +4,7 @@ chain shared by several writers, and a failed group failing only its own waiters
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -13,7 +13,7 @@ import pytest
 from gateway.audit.chain import row_hash
 from gateway.audit.entry import AuditError, InvalidAuditEntry
 from gateway.audit.verify import check_chain
-from gateway.audit.writer import AuditUnavailable, AuditWriteFailed, AuditWriter
+from gateway.audit.writer import Attached, AuditUnavailable, AuditWriteFailed, AuditWriter
 from gateway.database import create_pool
 from tests.audit.conftest import entry
 
@@ -84,6 +84,33 @@ async def test_concurrent_appends_share_commits(
     assert writer.stats.rows_written == 300
     assert writer.stats.commits <= 30
     assert await intact_rows(audit_pool) == 300
+
+
+async def test_attached_rows_are_written_once_per_writer_in_each_group(
+    writer: AuditWriter, audit_pool: asyncpg.Pool[Any]
+) -> None:
+    await audit_pool.execute("CREATE TABLE attached_rows (n int)")
+    calls: list[list[int]] = []
+
+    async def write_numbers(conn: Any, rows: Sequence[Any]) -> None:
+        calls.append(list(rows))
+        await conn.executemany("INSERT INTO attached_rows (n) VALUES ($1)", [(n,) for n in rows])
+
+    async def write_nothing(conn: Any, rows: Sequence[Any]) -> None:
+        calls.append(list(rows))
+
+    seqs = await asyncio.gather(*(
+        writer.append(entry(n), [Attached(write_numbers, [n, -n]), Attached(write_nothing, [])])
+        for n in range(1, 101)
+    ))
+    assert sorted(seqs) == list(range(1, 101))
+    assert len(calls) == 2 * writer.stats.commits < 2 * 100  # grouped, one call per writer
+    assert sorted(n for call in calls for n in call) == sorted([*range(1, 101), *range(-100, 0)])
+    together = await audit_pool.fetchval(  # each row committed with its entry's audit row
+        """SELECT count(*) FROM attached_rows r JOIN audit_log a
+           ON a.request_id = 'req-' || lpad(abs(r.n)::text, 6, '0')
+           WHERE a.xmin::text = r.xmin::text""")
+    assert together == 200
 
 
 async def test_clients_appending_one_after_another_are_grouped_each_round(

@@ -168,6 +168,43 @@ async def test_a_batch_answers_in_input_order_with_repeats(
     assert stored == 3
 
 
+async def test_a_verification_is_stored_in_the_transaction_of_its_audit_row(
+    gateway: Gateway, archive: asyncpg.Pool[Any]
+) -> None:
+    _, token = await _procurement(gateway, archive)
+    body = await _ask(gateway, token, BATCH, usccs=[LISTED, CLEAN, LISTED], purpose="HONOURS")
+    ids = {r["id"] for r in body["data"]["verifyCredits"]}
+    rows = await archive.fetch(
+        """SELECT v.id::text AS id, v.xmin::text AS stored_in, a.xmin::text AS audited_in
+           FROM verifications v
+           JOIN audit_log a ON EXISTS (SELECT 1 FROM unnest(a.verdicts) AS x
+                                       WHERE split_part(x, ' ', 1) = v.id::text)""")
+    assert {r["id"] for r in rows} == ids and len(rows) == 2
+    assert all(r["stored_in"] == r["audited_in"] for r in rows)
+
+
+async def test_a_verification_whose_audit_row_fails_is_neither_answered_nor_stored(
+    gateway: Gateway, archive: asyncpg.Pool[Any]
+) -> None:
+    _, token = await _procurement(gateway, archive)
+    await archive.execute("""
+        CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$;
+        CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();""")
+    try:
+        body = await _ask(gateway, token, VERIFY, uscc=LISTED, purpose="HONOURS")
+    finally:
+        await archive.execute("DROP TRIGGER test_refuse_audit ON audit_log;"
+                              " DROP FUNCTION test_refuse_audit();")
+    assert body.get("data") is None
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL"
+    assert await archive.fetchval("SELECT count(*) FROM verifications") == 0
+    again = await _ask(gateway, token, VERIFY, uscc=LISTED, purpose="HONOURS")
+    assert again["data"]["verifyCredit"]["verdict"] == "RESTRICTED"
+    assert await archive.fetchval("SELECT count(*) FROM verifications") == 1
+
+
 @pytest.mark.parametrize(
     ("usccs", "code_"),
     [
