@@ -4,7 +4,8 @@
 
 Generates the demo data set once (cached in BENCH_DATA_DIR), then syncs it into a fresh
 archive database (R times, each into a fresh one) and prints rows per second, per source and
-overall, and the CPU time this process spent per row (the demo's HTTP systems run in it too).
+overall, and the CPU time this process spent per row (the demo's HTTP systems run in a child
+process, as other departments' systems would run elsewhere).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from adapters.demo import build, store
 from adapters.demo.generator import Generator
 from adapters.demo.http_source import DepartmentSystem
 from adapters.demo.layout import COMMITMENTS, INSPECTIONS, LICENCES, SAMPLINGS
-from adapters.demo.servers import LoopbackServers
+from adapters.demo.servers import ServersProcess
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "examples" / "sources.toml"
 """The example configuration of the four department sources."""
@@ -42,7 +42,7 @@ class DemoSources:
     entries (the best documented first)."""
     data_dir: Path
     manifest: build.Manifest
-    servers: LoopbackServers
+    servers: ServersProcess
 
     @property
     def ground_truth_path(self) -> Path:
@@ -71,7 +71,8 @@ async def start_demo_sources(
     ports: tuple[int, int] = (0, 0),
 ) -> DemoSources:
     """Generate the data set (unless `data_dir` and the database already hold it), load it,
-    and start the HTTP systems on 127.0.0.1 (`ports`: licensing, inspection; 0 = any free).
+    and start the HTTP systems on 127.0.0.1 in a child process (`ports`: licensing,
+    inspection; 0 = any free).
 
     `flaky_every = n` makes every n-th inspection request answer 503 (0 = never)."""
     Generator(seed, enterprises)  # refuses a bad size or seed before anything is touched
@@ -83,7 +84,7 @@ async def start_demo_sources(
     key = secrets.token_urlsafe(18)
     licensing = DepartmentSystem(exchange_dsn, (LICENCES, COMMITMENTS), api_key=key)
     inspection = DepartmentSystem(exchange_dsn, (INSPECTIONS, SAMPLINGS), flaky_every=flaky_every)
-    servers = LoopbackServers([(licensing.app(), ports[0]), (inspection.app(), ports[1])])
+    servers = ServersProcess([(licensing.app, ports[0]), (inspection.app, ports[1])])
     licensing_url, inspection_url = await servers.start()
     env = {
         "DEMO_EXCHANGE_DSN": exchange_dsn,

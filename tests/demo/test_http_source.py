@@ -12,7 +12,7 @@ import pytest
 from adapters.demo.context import Chunk
 from adapters.demo.http_source import DepartmentSystem, decode_cursor, encode_cursor
 from adapters.demo.layout import COMMITMENTS, INSPECTIONS, LICENCES, SAMPLINGS
-from adapters.demo.servers import LoopbackServers, ServerError
+from adapters.demo.servers import LoopbackServers, ServerError, ServersProcess
 
 KEY = "test-key"
 
@@ -172,3 +172,29 @@ async def test_a_system_that_cannot_reach_its_database_fails_to_start() -> None:
         (DepartmentSystem("postgresql://nobody@127.0.0.1:1/none", (INSPECTIONS,)).app(), 0)])
     with pytest.raises(ServerError, match="did not start"):
         await servers.start()
+
+
+async def test_a_system_in_a_child_process_that_cannot_reach_its_database_fails_to_start(
+) -> None:
+    system = DepartmentSystem("postgresql://nobody@127.0.0.1:1/none", (INSPECTIONS,))
+    servers = ServersProcess([(system.app, 0)])
+    with pytest.raises(ServerError, match="did not start"):
+        await servers.start()
+
+
+async def test_systems_in_a_child_process_serve_until_stopped(loaded_exchange: str) -> None:
+    licensing = DepartmentSystem(loaded_exchange, (LICENCES,), api_key=KEY)
+    flaky = DepartmentSystem(loaded_exchange, (INSPECTIONS,), flaky_every=2)
+    servers = ServersProcess([(licensing.app, 0), (flaky.app, 0)])
+    licensing_url, flaky_url = await servers.start()
+    try:
+        page = await _get(f"{licensing_url}/api/v1/xkxx", {"limit": "2"},
+                          headers={"x-api-key": KEY})
+        assert page.status_code == 200 and len(page.json()["items"]) == 2
+        assert (await _get(f"{licensing_url}/api/v1/xkxx")).status_code == 401
+        answers = [(await _get(f"{flaky_url}/api/v1/ccjc", {"limit": 1})).status_code for _ in range(2)]
+        assert answers == [200, 503]  # the child keeps the system's state between requests
+    finally:
+        await servers.stop()
+    with pytest.raises(httpx.ConnectError):
+        await _get(f"{licensing_url}/api/v1/xkxx")
