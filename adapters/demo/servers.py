@@ -10,12 +10,14 @@ syncing from them.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import os
+import pickle
 import signal
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
-from multiprocessing.synchronize import Event
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -111,45 +113,63 @@ class LoopbackServers:
 
 class ServersProcess:
     """uvicorn servers for some apps, each on its own 127.0.0.1 port (0 = any free port),
-    in a child process. The ports are bound here, so they are known and taken before the
-    child starts."""
+    in a child process (`python -m adapters.demo.servers`). The ports are bound here, so they
+    are known and taken before the child starts; the child is told the app factories
+    (pickled) on its standard input, says "ready" on its standard output, and stops when
+    told to or when its standard input closes (this process ended, however it ended)."""
 
     def __init__(self, factories: Sequence[tuple[AppFactory, int]]) -> None:
+        self._factories = pickle.dumps([f for f, _ in factories])  # fails here if one cannot
         self._sockets = [bind_loopback(port) for _, port in factories]
-        context = multiprocessing.get_context("spawn")  # no copy of this process's loop or pool
-        self._ready = context.Event()
-        self._process = context.Process(
-            target=_child, name="demo-sources", daemon=True,
-            args=([f for f, _ in factories], self._sockets, self._ready),
-        )
+        self._process: subprocess.Popen[bytes] | None = None
         self.urls = [_url(s) for s in self._sockets]
 
     async def start(self) -> list[str]:
         """Start the child; returns the base URLs once every server accepts requests."""
-        self._process.start()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + STARTUP_TIMEOUT
-        while not self._ready.is_set():
-            if not self._process.is_alive() or loop.time() > deadline:
-                await self.stop()
-                raise ServerError("a demo system did not start (see the log above)")
-            await asyncio.sleep(0.02)
+        process = self._process = self._spawn()
+        assert process.stdout is not None
+        try:
+            said = await asyncio.wait_for(
+                asyncio.to_thread(process.stdout.readline), STARTUP_TIMEOUT)
+        except TimeoutError:
+            said = b""
+        if said.strip() != b"ready":
+            await self.stop()
+            raise ServerError("a demo system did not start (see the log above)")
         return self.urls
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        fds = [s.fileno() for s in self._sockets]
+        process = subprocess.Popen(  # noqa: S603 (this interpreter running this module)
+            [sys.executable, "-m", __name__, *map(str, fds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, pass_fds=fds,
+        )
+        assert process.stdin is not None
+        process.stdin.write(len(self._factories).to_bytes(8, "big") + self._factories)
+        process.stdin.flush()
+        return process
 
     async def stop(self) -> None:
         """Shut the child down (SIGTERM, then SIGKILL if it lingers) and wait for it."""
-        if self._process.is_alive():
-            self._process.terminate()
-            await asyncio.to_thread(self._process.join, STARTUP_TIMEOUT)
-            if self._process.is_alive():
-                self._process.kill()
-                await asyncio.to_thread(self._process.join)
+        process = self._process
+        if process is not None and process.stdin is not None:
+            process.stdin.close()
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                await asyncio.to_thread(process.wait, STARTUP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                await asyncio.to_thread(process.wait)
         for sock in self._sockets:
             sock.close()
 
 
-def _child(factories: Sequence[AppFactory], sockets: Sequence[socket.socket], ready: Event) -> None:
-    """The child process: serve until SIGTERM."""
+def _child(fds: Sequence[int]) -> None:
+    """The child process: serve the apps on the inherited sockets until SIGTERM or SIGINT."""
+    size = int.from_bytes(_read_exactly(0, 8), "big")
+    factories: list[AppFactory] = pickle.loads(_read_exactly(0, size))  # noqa: S301 (the parent's)
+    sockets = [socket.socket(fileno=fd) for fd in fds]
     servers = [_server(make()) for make in factories]
 
     async def main() -> None:
@@ -159,13 +179,35 @@ def _child(factories: Sequence[AppFactory], sockets: Sequence[socket.socket], re
                 return  # one failed to start and stopped the rest; the parent reports it
             await asyncio.sleep(0.01)
         # uvicorn's own handlers reach one server each; these, set last, stop them all.
+        loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
-            asyncio.get_running_loop().add_signal_handler(signum, stop)
-        ready.set()
+            loop.add_signal_handler(signum, stop)
+        loop.add_reader(0, stop_at_end_of_input)
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
         await serving
 
     def stop() -> None:
         for server in servers:
             server.should_exit = True
 
+    def stop_at_end_of_input() -> None:
+        if not os.read(0, 4096):  # the parent closed the pipe or is gone
+            asyncio.get_running_loop().remove_reader(0)
+            stop()
+
     asyncio.run(main())
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            raise SystemExit("the parent closed the pipe before sending the apps")
+        data += chunk
+    return data
+
+
+if __name__ == "__main__":
+    _child([int(fd) for fd in sys.argv[1:]])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
@@ -198,3 +199,17 @@ async def test_systems_in_a_child_process_serve_until_stopped(loaded_exchange: s
         await servers.stop()
     with pytest.raises(httpx.ConnectError):
         await _get(f"{licensing_url}/api/v1/xkxx")
+
+
+async def test_systems_in_a_child_process_stop_when_their_parent_is_gone(
+    loaded_exchange: str,
+) -> None:
+    servers = ServersProcess([(DepartmentSystem(loaded_exchange, (INSPECTIONS,)).app, 0)])
+    [url] = await servers.start()
+    process = servers._process
+    assert process is not None and process.stdin is not None
+    process.stdin.close()  # what the parent's end of the pipe does when the parent dies
+    assert await asyncio.to_thread(process.wait, 20) == 0
+    await servers.stop()
+    with pytest.raises(httpx.ConnectError):
+        await _get(f"{url}/api/v1/ccjc")
