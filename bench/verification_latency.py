@@ -27,7 +27,7 @@ from bench.auth_overhead import ON, client_token
 from bench.common import BENCH_DIR, machine, synced_archive
 from bench.loadgen import LoadResult, run_load
 from bench.profile_latency import OPEN, Timed, percentile, running_server, sample_codes
-from gateway.app import build_app
+from gateway.app import build_app, freeze_startup_heap
 from gateway.database import create_pool
 from gateway.services import Services
 from gateway.settings import Settings
@@ -50,6 +50,7 @@ async def batch_timings(archive: str, codes: list[str], calls: int) -> list[floa
     services = Services(settings=settings, pool=pool, sources=None, refresher=None,
                         verifier=verifier)
     app = Timed(build_app(services))
+    freeze_startup_heap()  # as the served process does once started
     rng = random.Random(7)
     try:
         transport = httpx.ASGITransport(app=app)

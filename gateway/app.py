@@ -83,7 +83,7 @@ def _services_in_state(request: Request | Scope) -> Services:
     return services
 
 
-def _freeze_startup_heap() -> None:
+def freeze_startup_heap() -> None:
     """Put what start-up allocated (modules, the schema, rule sets) out of the garbage
     collector's reach, so its full collections scan only what requests leave behind.
 
@@ -104,7 +104,7 @@ def create_app(settings: Settings) -> Starlette:
         from gateway.lifecycle import start_services  # the process's components, started here
 
         async with start_services(settings) as services:
-            _freeze_startup_heap()
+            freeze_startup_heap()
             try:
                 yield {"services": services}
             finally:
