@@ -17,7 +17,7 @@ import asyncpg
 
 from adapters.config import SourcesConfig
 from auth.keys import SigningKeys
-from auth.tokens import sign_jwt
+from auth.tokens import sign_jwts
 from gateway.archive.profile import Profile, load_profiles
 from gateway.archive.valid_time import load_profiles_valid_at
 from gateway.clock import utcnow
@@ -76,17 +76,21 @@ class Verifier:
             fresh = await current_freshness(
                 conn, unique, now, self.max_staleness, self.sources
             )
-            keys = self.keys()
-            issued = {
-                code: self._issue(code, profiles.get(code), fresh[code], purpose, at, now,
-                                  issued_to, keys)
+            unsigned = [
+                self._judge(code, profiles.get(code), fresh[code], purpose, at, now, issued_to)
                 for code in unique
+            ]
+            tokens = await sign_jwts(
+                self.keys(), [v.claims(self.issuer) for v in unsigned], TOKEN_TYPE)
+            issued = {
+                v.uscc: dataclasses.replace(v, token=token)
+                for v, token in zip(unsigned, tokens, strict=True)
             }
             if save:
                 await save_verifications(conn, list(issued.values()))
         return [issued[code] for code in usccs]
 
-    def _issue(
+    def _judge(
         self,
         uscc: str,
         profile: Profile | None,
@@ -95,12 +99,12 @@ class Verifier:
         at: dt.datetime,
         now: dt.datetime,
         issued_to: str,
-        keys: SigningKeys,
     ) -> Verification:
+        """The verification of one code, not signed yet (its token is empty)."""
         stale = [s.source for s in sources if s.stale]
         judgement = judge(profile, purpose, local_date(at), stale_sources=stale,
                           rules=self.rules.verification, publicity_rules=self.rules.rules)
-        unsigned = Verification(
+        return Verification(
             id=str(uuid.uuid4()),
             uscc=uscc,
             enterprise_name=None if profile is None else profile.registration.record.name,
@@ -114,8 +118,6 @@ class Verifier:
             issued_to=issued_to,
             token="",
         )
-        token = sign_jwt(keys, unsigned.claims(self.issuer), TOKEN_TYPE)
-        return dataclasses.replace(unsigned, token=token)
 
 
 def _instant(as_of: dt.datetime | None, now: dt.datetime) -> dt.datetime:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+import orjson
 
 from gateway.archive import Queryable
 from gateway.archive.profile import Provenance
@@ -50,8 +51,8 @@ async def save_verifications(conn: Queryable, issued: Sequence[Verification]) ->
         [v.purpose.value for v in issued],
         [v.as_of for v in issued],
         [v.verdict.value for v in issued],
-        [json.dumps([_finding_json(f) for f in v.findings], ensure_ascii=False) for v in issued],
-        [json.dumps([_source_json(s) for s in v.sources], ensure_ascii=False) for v in issued],
+        [_json([_finding_json(f) for f in v.findings]) for v in issued],
+        _sources_json(issued),
         [v.rules_version for v in issued],
         [v.issued_at for v in issued],
         [v.issued_to for v in issued],
@@ -114,6 +115,22 @@ def _finding(data: dict[str, Any]) -> IssuedFinding:
         since=None if data["since"] is None else dt.date.fromisoformat(data["since"]),
         until=None if data["until"] is None else dt.date.fromisoformat(data["until"]),
     )
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _sources_json(issued: Sequence[Verification]) -> list[str]:
+    """Each verification's sources as JSON text; most of a batch share the same ones."""
+    known: dict[tuple[SourceFreshness, ...], str] = {}
+    texts = []
+    for v in issued:
+        text = known.get(v.sources)
+        if text is None:
+            text = known[v.sources] = _json([_source_json(s) for s in v.sources])
+        texts.append(text)
+    return texts
 
 
 def _source_json(s: SourceFreshness) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from auth.tokens import (
     TokenVerifier,
     VerifiedToken,
     issue_access_token,
+    sign_jwt,
+    sign_jwts,
 )
 from tests.auth import Clock, IssuerApi, b64, serve_issuer, sign, sign_eddsa, unsigned
 
@@ -72,6 +74,17 @@ async def refused(verifier: TokenVerifier, token: str, now: dt.datetime = NOW) -
 
 
 # --- issuing ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [0, 1, 63, 64, 300])
+async def test_many_tokens_are_signed_in_order_each_with_its_claims(
+    keys: SigningKeys, count: int
+) -> None:
+    claims = [{"jti": str(n), "sub": f"code {n}"} for n in range(count)]
+    tokens = await sign_jwts(keys, claims, "JWT")
+    assert [parts(t)[1] for t in tokens] == claims
+    # Ed25519 signatures are deterministic: the same claims signed alone give the same token.
+    assert tokens == [sign_jwt(keys, c, "JWT") for c in claims]
 
 
 def test_issued_token_has_the_rfc9068_shape(keys: SigningKeys) -> None:
