@@ -68,9 +68,10 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
     rules = load_key_area_rules(settings)
     rule_sets = load_rule_sets(settings)
     risk_models = configured_models(settings.risk_models)
-    # The background sync holds its connections (and locks) for whole runs: a pool of its own.
+    # The background sync holds its connections (and session locks) for whole runs: a pool of
+    # its own. Everything else only runs statements and transactions.
     url = await archive_url(settings)
-    pool = await create_pool(url)
+    pool = await create_pool(url, session_reset=False)
     async with pool.acquire() as conn:
         await migrate(conn)
     refresher = None
