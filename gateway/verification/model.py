@@ -74,3 +74,10 @@ class Verification:
             "findings": [f.code for f in self.findings],
             "rules_version": self.rules_version,
         }
+
+    def signed(self, token: str) -> Verification:
+        """This verification with its token: `dataclasses.replace`, without the walk over the
+        fields that it makes on every call (a batch makes a thousand)."""
+        return Verification(self.id, self.uscc, self.enterprise_name, self.purpose, self.as_of,
+                            self.verdict, self.findings, self.sources, self.rules_version,
+                            self.issued_at, self.issued_to, token)

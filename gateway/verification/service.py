@@ -83,8 +83,7 @@ class Verifier:
             tokens = await sign_jwts(
                 self.keys(), [v.claims(self.issuer) for v in unsigned], TOKEN_TYPE)
             issued = {
-                v.uscc: dataclasses.replace(v, token=token)
-                for v, token in zip(unsigned, tokens, strict=True)
+                v.uscc: v.signed(token) for v, token in zip(unsigned, tokens, strict=True)
             }
             if save:
                 await save_verifications(conn, list(issued.values()))
