@@ -130,12 +130,13 @@ def sign_jwt(keys: SigningKeys, claims: dict[str, Any], typ: str) -> str:
 
 _PER_THREAD = 64
 """Fewer tokens than this are not worth a hand-off to another thread."""
+_CORES = os.cpu_count() or 1  # asked once: the call reads a file each time
 
 
 async def sign_jwts(keys: SigningKeys, claims: Sequence[dict[str, Any]], typ: str) -> list[str]:
     """`sign_jwt` of each claims set, in order. Many are signed on one thread per core: the
     signature itself runs without the GIL, so the threads overlap."""
-    threads = min(os.cpu_count() or 1, len(claims) // _PER_THREAD)
+    threads = min(_CORES, len(claims) // _PER_THREAD)
     if threads < 2:
         return _sign_all(keys, claims, typ)
     size = -(-len(claims) // threads)
