@@ -83,10 +83,6 @@ async def _init_connection(conn: asyncpg.Connection[Any]) -> None:
     )
 
 
-async def _no_session_reset(conn: asyncpg.Connection[Any]) -> None:
-    """Nothing beyond what asyncpg does anyway: roll back an unfinished transaction."""
-
-
 def _json_dumps(value: Any) -> str:
     import json
 
@@ -106,22 +102,14 @@ longer than running them: a profile read of 1,000 codes, 20 ms as planned withou
 200 ms the first five times a connection ran it."""
 
 
-async def create_pool(
-    url: str, *, min_size: int = 2, max_size: int = 10, session_reset: bool = True
-) -> Pool:
-    """A connection pool whose connections encode and decode JSON columns.
-
-    `session_reset=False` is for a pool whose users run statements and transactions only (no
-    session settings, session advisory locks or LISTEN): a connection given back is then only
-    rolled back if a transaction is still open, instead of sent asyncpg's session reset, a
-    round trip per use that a request served in one or two cost as much as a query."""
+async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> Pool:
+    """A connection pool whose connections encode and decode JSON columns."""
     pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
         server_settings=SESSION_SETTINGS,
-        reset=None if session_reset else _no_session_reset,
     )
     assert pool is not None
     return pool

@@ -68,10 +68,9 @@ async def start_services(settings: Settings) -> AsyncIterator[Services]:
     rules = load_key_area_rules(settings)
     rule_sets = load_rule_sets(settings)
     risk_models = configured_models(settings.risk_models)
-    # The background sync holds its connections (and session locks) for whole runs: a pool of
-    # its own. Everything else only runs statements and transactions.
+    # The background sync holds its connections (and locks) for whole runs: a pool of its own.
     url = await archive_url(settings)
-    pool = await create_pool(url, session_reset=False)
+    pool = await create_pool(url)
     async with pool.acquire() as conn:
         await migrate(conn)
     refresher = None
