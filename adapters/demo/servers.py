@@ -1,10 +1,7 @@
-"""Serve ASGI apps with uvicorn on loopback, apart from the caller's event loop.
+"""Serve ASGI apps with uvicorn on loopback, in a child process.
 
-`LoopbackServers` runs them in a background thread with its own event loop, without touching
-the caller's signal handlers (uvicorn installs those only in the main thread).
-`ServersProcess` runs them in a child process, as separate systems would be: their work then
-takes no time from the caller's interpreter, which matters when the caller is the gateway
-syncing from them.
+The demo's department systems run apart from the gateway, as separate systems would be: their
+work takes no time from the gateway's interpreter, which matters when it syncs from them.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Sequence
 
 import uvicorn
@@ -50,8 +46,7 @@ def _url(sock: socket.socket) -> str:
     return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
-async def _serve_all(servers: Sequence[uvicorn.Server], sockets: Sequence[socket.socket],
-                     on_finished: Callable[[], None]) -> None:
+async def _serve_all(servers: Sequence[uvicorn.Server], sockets: Sequence[socket.socket]) -> None:
     """Serve every server on its socket until all have stopped; one that fails to start
     stops the rest."""
 
@@ -59,9 +54,8 @@ async def _serve_all(servers: Sequence[uvicorn.Server], sockets: Sequence[socket
         try:
             await server.serve(sockets=[sock])
         except SystemExit:
-            pass  # uvicorn exits when the app's startup fails; start() reports it
+            pass  # uvicorn exits when the app's startup fails; the parent reports it
         finally:
-            on_finished()
             for other in servers:
                 other.should_exit = other.should_exit or not server.started
 
@@ -70,45 +64,6 @@ async def _serve_all(servers: Sequence[uvicorn.Server], sockets: Sequence[socket
 
 def _server(app: ASGIApp) -> uvicorn.Server:
     return uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-
-
-class LoopbackServers:
-    """uvicorn servers for some apps, each on its own 127.0.0.1 port (0 = any free port),
-    in a background thread."""
-
-    def __init__(self, apps: Sequence[tuple[ASGIApp, int]]) -> None:
-        self._sockets = [bind_loopback(port) for _, port in apps]
-        self._servers = [_server(app) for app, _ in apps]
-        self._thread = threading.Thread(target=self._run, name="demo-sources", daemon=True)
-        self.urls = [_url(s) for s in self._sockets]
-        self._finished = 0
-
-    def _run(self) -> None:
-        asyncio.run(_serve_all(self._servers, self._sockets, self._count_finished))
-
-    def _count_finished(self) -> None:
-        self._finished += 1
-
-    async def start(self) -> list[str]:
-        """Start serving; returns the base URLs once every server accepts requests."""
-        self._thread.start()
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + STARTUP_TIMEOUT
-        while not all(s.started for s in self._servers):
-            if self._finished or not self._thread.is_alive() or loop.time() > deadline:
-                await self.stop()
-                raise ServerError("a demo system did not start (see the log above)")
-            await asyncio.sleep(0.02)
-        return self.urls
-
-    async def stop(self) -> None:
-        """Shut the servers down and wait for the thread to end."""
-        for server in self._servers:
-            server.should_exit = True
-        if self._thread.is_alive():
-            await asyncio.to_thread(self._thread.join, STARTUP_TIMEOUT)
-        for sock in self._sockets:
-            sock.close()
 
 
 class ServersProcess:
@@ -173,7 +128,7 @@ def _child(fds: Sequence[int]) -> None:
     servers = [_server(make()) for make in factories]
 
     async def main() -> None:
-        serving = asyncio.create_task(_serve_all(servers, sockets, lambda: None))
+        serving = asyncio.create_task(_serve_all(servers, sockets))
         while not all(s.started for s in servers):
             if serving.done():
                 return  # one failed to start and stopped the rest; the parent reports it
