@@ -102,6 +102,18 @@ def free_port() -> int:
         return port
 
 
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on `port` (Linux, from /proc/net): one per ready worker of
+    `serve`, as each worker listens on its own socket once started."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                count += state == "0A" and int(local.rsplit(":", 1)[1], 16) == port
+    return count
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -141,6 +153,13 @@ async def running_server(
                 except httpx.TransportError:
                     pass
                 await asyncio.sleep(0.1)
+        # /readyz is answered by whichever worker is up: connections opened before the others
+        # listen would all land on that one.
+        workers = int(env.get("GATEWAY_WORKERS", "1"))
+        for _ in range(300):
+            if listening_sockets(port) >= workers:
+                break
+            await asyncio.sleep(0.1)
         yield url, server.pid
     finally:
         server.send_signal(signal.SIGINT)
