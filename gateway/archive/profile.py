@@ -87,8 +87,9 @@ def listing_active(listing: Listing, on: dt.date) -> bool:
 # Each element of `records`: [id, kind, source, department, record_id, source_updated_at,
 # received_at, payload]. The JSON text is decoded here, not by a connection codec, so any
 # connection works. Each element of `repairs`: [record id, decided_on, revoked_on or null].
-_CURRENT = PerCodeQuery.of("""
-SELECT u.uscc,
+# `{more}` marks where `current_profiles_with` adds columns.
+_CURRENT_TEMPLATE = """
+SELECT u.uscc{more},
        (SELECT e.key_areas FROM enterprises e WHERE e.uscc = u.uscc) AS key_areas,
        (SELECT json_agg(json_build_array(c.target_pk::text, c.decided_on, c.revoked_on))
         FROM credit_repairs c
@@ -97,7 +98,17 @@ SELECT u.uscc,
                                          r.source_updated_at, r.received_at, r.payload))
         FROM records r WHERE r.uscc = u.uscc)::text AS records
 FROM {codes}
-""")
+"""
+_CURRENT = PerCodeQuery.of(_CURRENT_TEMPLATE.replace("{more}", ""))
+
+
+def current_profiles_with(columns: str) -> PerCodeQuery:
+    """The query of `load_profiles` with more columns per code, so that a caller needing more
+    about the same codes reads it in the same round trip. `columns` is SQL of this program
+    (never of a request) that may use `u.uscc` and parameters from $2; `profiles_of` reads
+    the profiles from its rows."""
+    return PerCodeQuery.of(_CURRENT_TEMPLATE.replace("{more}", ", " + columns))
+
 
 # As of an instant: per record, the latest version received by then. A record whose code
 # changed belongs to the code of that version, hence the outer filter on v.uscc.
@@ -154,6 +165,11 @@ async def load_profiles(
         if as_of.tzinfo is None:
             raise ValueError("as_of must carry a time zone")
         rows = await _AS_OF.fetch(conn, usccs, as_of)
+    return profiles_of(rows)
+
+
+def profiles_of(rows: Iterable[Mapping[str, Any]]) -> dict[str, Profile]:
+    """The profiles in rows of the profile queries, by code; codes without one left out."""
     profiles: dict[str, Profile] = {}
     for row in rows:
         profile = _build_profile(row["key_areas"], row["records"])

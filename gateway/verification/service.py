@@ -18,14 +18,14 @@ import asyncpg
 from adapters.config import SourcesConfig
 from auth.keys import SigningKeys
 from auth.tokens import sign_jwts
-from gateway.archive.profile import Profile, load_profiles
+from gateway.archive.profile import Profile
 from gateway.archive.valid_time import load_profiles_valid_at
 from gateway.clock import utcnow
 from gateway.freshness import SourceFreshness
 from gateway.rules.calendar import local_date
 from gateway.rules.config import DEFAULT_RULES_CONFIG, RulesConfig
 from gateway.rules.verification import Purpose, judge
-from gateway.verification.freshness import current_freshness
+from gateway.verification.freshness import current_freshness, current_profiles_and_freshness
 from gateway.verification.model import IssuedFinding, Verification
 from gateway.verification.store import save_verifications
 
@@ -68,14 +68,13 @@ class Verifier:
         at = _instant(as_of, now)
         unique = list(dict.fromkeys(usccs))
         async with self.pool.acquire() as conn:
-            profiles = await (
-                load_profiles(conn, unique)
-                if as_of is None
-                else load_profiles_valid_at(conn, unique, at)
-            )
-            fresh = await current_freshness(
-                conn, unique, now, self.max_staleness, self.sources
-            )
+            if as_of is None:
+                profiles, fresh = await current_profiles_and_freshness(
+                    conn, unique, now, self.max_staleness, self.sources)
+            else:
+                profiles = await load_profiles_valid_at(conn, unique, at)
+                fresh = await current_freshness(
+                    conn, unique, now, self.max_staleness, self.sources)
             unsigned = [
                 self._judge(code, profiles.get(code), fresh[code], purpose, at, now, issued_to)
                 for code in unique
