@@ -6,7 +6,9 @@ everything queued, writes it in one transaction and wakes every waiter; while it
 new entries queue up for the next group, so the commit rate, not the request rate, bounds the
 work. The row lock on `audit_head` serialises writers of other processes on the same chain.
 Rows of other tables can be `Attached` to an entry: they commit in its group's transaction,
-so they are stored exactly when the audit row is (verifications use this).
+so they are stored exactly when the audit row is (verifications use this). When the database
+refuses a group for what one of its entries holds, the group is written again entry by entry,
+so only that entry's caller gets the error.
 
 Every failure `append` raises is an AuditError (InvalidAuditEntry, AuditUnavailable,
 AuditWriteFailed).
@@ -169,6 +171,7 @@ class AuditWriter:
                 self._wake.clear()
                 while self._queue:
                     await self._write_group(self._take_group())
+                    self._in_flight = []
                 if self._closing:
                     return
         finally:
@@ -193,6 +196,14 @@ class AuditWriter:
             first = await write_rows(self._conn, [p.entry for p in group], attached)
         except Exception as error:
             self.stats.failed_groups += 1
+            if len(group) > 1 and _refused_statement(error):
+                # One entry (or its attached rows) may be what the database refused: written
+                # one by one, only that one fails.
+                log.warning("audit group of %d rows refused (%r): writing them one by one",
+                            len(group), error)
+                for pending in group:
+                    await self._write_group([pending])
+                return
             log.error("audit group of %d rows not written: %r", len(group), error)
             # The connection may be broken; the pool checks it and hands out a working one.
             await self._release()
@@ -203,7 +214,6 @@ class AuditWriter:
             for seq, pending in enumerate(group, start=first):
                 if not pending.done.done():
                     pending.done.set_result(seq)
-        self._in_flight = []
 
     async def _release(self) -> None:
         conn, self._conn = self._conn, None
@@ -222,6 +232,20 @@ def _by_writer(
     for item in attached:
         batches.setdefault(item.write, []).extend(item.rows)
     return batches
+
+
+_SERVER_TROUBLE = frozenset({"08", "53", "57", "58", "XX"})
+"""SQLSTATE classes about the connection or the server (connection exception, insufficient
+resources, operator intervention, system error, internal error), not about a statement."""
+
+
+def _refused_statement(error: BaseException) -> bool:
+    """Whether the database refused a statement of the group for what it held (a constraint,
+    a value, a trigger), on a connection that still works."""
+    if not isinstance(error, asyncpg.PostgresError):
+        return False
+    state = str(getattr(error, "sqlstate", "") or "")
+    return state[:2] not in _SERVER_TROUBLE
 
 
 def _fail(group: Sequence[_Pending], error: AuditError, cause: BaseException | None = None) -> None:

@@ -196,29 +196,53 @@ async def queue(writer: AuditWriter, entries: list[Any]) -> list[asyncio.Task[in
     return tasks
 
 
-async def test_a_failed_group_fails_each_of_its_waiters_and_the_next_group_is_written(
+async def test_a_refused_entry_fails_alone_and_the_rest_of_its_group_is_written(
     writer: AuditWriter, audit_url: str, audit_pool: asyncpg.Pool[Any]
 ) -> None:
     await audit_pool.execute(
         "CREATE FUNCTION reject_marked() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        " IF NEW.request_id = 'reject-me' THEN RAISE EXCEPTION 'rejected by the test'; END IF;"
-        " RETURN NEW; END $$;"
+        " IF NEW.request_id LIKE 'reject-me%' THEN RAISE EXCEPTION 'rejected by the test';"
+        " END IF; RETURN NEW; END $$;"
         " CREATE TRIGGER reject_marked BEFORE INSERT ON audit_log"
         " FOR EACH ROW EXECUTE FUNCTION reject_marked()"
     )
     async with HeadLock(audit_url) as lock:
         first = await blocked_group(writer, lock)
-        group = [entry(1), entry(2), entry(3, request_id="reject-me"), entry(4)]
+        group = [entry(1), entry(2), entry(3, request_id="reject-me"), entry(4),
+                 entry(5, request_id="reject-me too")]
         tasks = await queue(writer, group)
         await lock.release()
         assert await first == 1
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-    assert all(isinstance(o, AuditWriteFailed) for o in outcomes), outcomes
-    assert all("rejected by the test" in str(o.__cause__) for o in outcomes)
-    assert len({id(o) for o in outcomes}) == len(outcomes)  # each waiter its own error
-    assert writer.stats.failed_groups == 1
-    assert await writer.append(entry(5)) == 2
+    assert outcomes[:2] == [2, 3] and outcomes[3] == 4, outcomes
+    refused = [outcomes[2], outcomes[4]]
+    assert all(isinstance(o, AuditWriteFailed) for o in refused), outcomes
+    assert all("rejected by the test" in str(o.__cause__) for o in refused)
+    assert refused[0] is not refused[1]  # each waiter its own error
+    assert writer.stats.failed_groups == 3  # the group, then each refused entry alone
+    assert await writer.append(entry(6)) == 5
+    assert await intact_rows(audit_pool) == 5
+
+
+async def test_attached_rows_the_database_refuses_fail_their_own_entry_only(
+    writer: AuditWriter, audit_pool: asyncpg.Pool[Any]
+) -> None:
+    await audit_pool.execute("DROP TABLE IF EXISTS positive;"
+                             " CREATE TABLE positive (n int CHECK (n > 0))")
+
+    async def write(conn: Any, rows: Sequence[Any]) -> None:
+        await conn.execute("INSERT INTO positive SELECT unnest($1::int[])", list(rows))
+
+    outcomes = await asyncio.gather(
+        *(writer.append(entry(n), [Attached(write, [n if n != 2 else -n])]) for n in (1, 2, 3)),
+        return_exceptions=True,
+    )
+    assert isinstance(outcomes[1], AuditWriteFailed), outcomes
+    assert "positive_n_check" in str(outcomes[1].__cause__)
+    assert sorted(o for o in outcomes if isinstance(o, int)) == [1, 2]
+    assert sorted(await audit_pool.fetchval("SELECT array_agg(n) FROM positive")) == [1, 3]
     assert await intact_rows(audit_pool) == 2
+    await audit_pool.execute("DROP TABLE positive")
 
 
 async def test_a_connection_dropped_mid_group_fails_that_group_only(
