@@ -299,7 +299,21 @@ async def sync_all(
     # One at a time: each source's reading and writing already overlap, and on a small machine
     # several sources at once cost more CPU (and buffer cache) than they win.
     chosen = [s for s in config.sources if only is None or s.name == only]
-    return [await sync_source(pool, s, rules) for s in chosen]
+    reports = [await sync_source(pool, s, rules) for s in chosen]
+    await refresh_statistics(pool, reports)
+    return reports
+
+
+async def refresh_statistics(pool: asyncpg.Pool[Any], reports: Sequence[SyncReport]) -> None:
+    """Let PostgreSQL re-read the archive's statistics when these syncs changed a large share
+    of it (see gateway.archive.store.refresh_statistics): once after all of them, as each
+    costs a sample of every archive table."""
+    changed = sum(r.result.inserted + r.result.updated for r in reports)
+    if not changed:
+        return
+    async with pool.acquire() as conn:
+        if await store.refresh_statistics(conn, changed):
+            log.info("refreshed the archive's statistics after %d changed records", changed)
 
 
 async def run_periodically(
@@ -315,6 +329,7 @@ async def _loop(
     while not stop.is_set():
         try:
             report = await sync_source(pool, source, rules)
+            await refresh_statistics(pool, [report])
             r = report.result
             if r.inserted or r.updated or r.quarantined:
                 log.info(

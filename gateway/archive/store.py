@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ from adapters.mapping import Mapped, MappedFields, Quarantined
 from gateway import records
 from gateway.archive.grams import enterprise_grams
 from gateway.database import Connection
+
+log = logging.getLogger(__name__)
 
 _UPSERT = """
 WITH incoming AS (
@@ -269,6 +272,34 @@ def _storable_json(raw: Any) -> str:
     """JSON text PostgreSQL accepts: lone surrogates (which UTF-8 cannot hold) become '?'."""
     text = json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+_ANALYZE = "ANALYZE records, record_versions, enterprises, credit_events"
+"""The tables a sync grows, whose statistics the planner's choices for profiles rest on."""
+
+ANALYZE_BASE, ANALYZE_FRACTION = 50, 0.1
+"""A sync that changed more than ANALYZE_BASE + ANALYZE_FRACTION × the archive's records
+refreshes the statistics (PostgreSQL's autovacuum analyzes at the same point, when it runs)."""
+
+
+async def refresh_statistics(conn: Connection, changed: int) -> bool:
+    """ANALYZE the archive after a sync that changed `changed` records, if that is a large
+    part of it (a first load, above all); whether it did.
+
+    Until then PostgreSQL plans profile reads with the statistics of an empty archive, or
+    none; autovacuum would catch up within minutes, where it is on. When ANALYZE fails it logs
+    a warning and carries on: the sync's records are committed already. (A role that may not
+    analyze the tables gets PostgreSQL's own warning, and they stay as they were.)"""
+    known: float = await conn.fetchval(
+        "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'records'::regclass")
+    if changed <= ANALYZE_BASE + ANALYZE_FRACTION * known:
+        return False
+    try:
+        await conn.execute(_ANALYZE)
+    except asyncpg.PostgresError as exc:
+        log.warning("archive statistics not refreshed after a large sync: %s", exc)
+        return False
+    return True
 
 
 async def register_source(

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import pytest
 
+from gateway.archive import store
 from gateway.archive.grams import name_grams
 from gateway.keyareas import DEFAULT_RULES
-from gateway.sync import sync_source
+from gateway.sync import sync_all, sync_source
 from tests.gateway.exchange import T0, add_food_licence, code, create_exchange, write_config
 
 
@@ -253,3 +256,45 @@ async def test_older_version_never_overwrites_a_newer_one(
             await ingest(conn, source, batch, DEFAULT_RULES)
     assert await clean_archive.fetchval("SELECT payload->>'name' FROM records") == "新名称有限公司"
     assert await clean_archive.fetchval("SELECT count(*) FROM record_versions") == 1
+
+
+async def _estimated_records(pool: asyncpg.Pool[Any]) -> float:
+    estimate: float = await pool.fetchval(
+        "SELECT reltuples FROM pg_class WHERE oid = 'records'::regclass")
+    return estimate
+
+
+async def test_a_first_load_refreshes_the_archive_statistics(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    assert await _estimated_records(clean_archive) == -1  # emptied: never analyzed since
+    await create_exchange(new_database, enterprises=300, bad=0)
+    _, config = write_config(tmp_path, new_database, batch_size=100)
+    [report] = await sync_all(clean_archive, config, DEFAULT_RULES)
+    assert report.error is None and report.result.inserted == 300
+    assert await _estimated_records(clean_archive) == 300
+
+
+async def test_statistics_are_refreshed_only_after_a_large_share_changed(
+    clean_archive: asyncpg.Pool[Any], new_database: str, tmp_path: Path
+) -> None:
+    await create_exchange(new_database, enterprises=1000, bad=0)
+    _, config = write_config(tmp_path, new_database)
+    await sync_all(clean_archive, config, DEFAULT_RULES)  # analyzed: 1,000 records known
+    async with clean_archive.acquire() as conn:
+        assert not await store.refresh_statistics(conn, 0)
+        assert not await store.refresh_statistics(conn, 150)  # 50 + a tenth of 1,000
+        assert await store.refresh_statistics(conn, 151)
+
+
+async def test_a_failed_analyze_is_logged_and_the_sync_goes_on(
+    clean_archive: asyncpg.Pool[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    async with clean_archive.acquire() as holder, holder.transaction():
+        await holder.execute("LOCK TABLE records IN SHARE UPDATE EXCLUSIVE MODE")
+        async with clean_archive.acquire() as conn:
+            await conn.execute("SET lock_timeout = '50ms'")
+            with caplog.at_level(logging.WARNING):
+                assert not await store.refresh_statistics(conn, 1_000_000)
+            await conn.execute("RESET lock_timeout")
+    assert "not refreshed" in caplog.text
