@@ -95,8 +95,7 @@ async def settle(archive: str) -> None:
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "gateway.cli", "risk", "recompute"],
-            env={**os.environ, "DATABASE_URL": archive}, check=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "DATABASE_URL": archive}, check=True, stdout=subprocess.DEVNULL,
         )
         print(f"risk recompute after the initial load: {time.perf_counter() - started:.0f} s")
 
