@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from auth import keys as signing_keys
 from auth.clients import (
@@ -50,6 +51,19 @@ def add_arguments(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     key_actions.add_parser("list", help="the keys in the JWKS, newest (signing) last")
     key_actions.add_parser("rotate", help="add a new signing key; old ones keep verifying")
     key_actions.add_parser("retire", help="drop an old key").add_argument("kid", help="key id")
+
+
+def with_key_ids_guarded(argv: Sequence[str]) -> list[str]:
+    """`argv` with `--` put before the kid of `keys retire`: a kid is base64url and one in
+    64 begins with '-', which argparse would take for an option."""
+    args = list(argv)
+    for i in range(len(args) - 2):
+        if args[i : i + 2] == ["keys", "retire"]:
+            kid = args[i + 2]
+            if kid.startswith("-") and kid not in ("-h", "--help", "--"):
+                args.insert(i + 2, "--")
+            break
+    return args
 
 
 async def clients(settings: Settings, args: argparse.Namespace) -> int:

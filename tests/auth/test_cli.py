@@ -11,6 +11,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from auth.commands import with_key_ids_guarded
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -68,6 +70,9 @@ async def test_clients_add_list_rotate_disable(
         (["clients", "disable", "cg_nobody"], 1, "no client 'cg_nobody'"),
         (["clients", "rotate-secret", "cg_nobody"], 1, "no active client 'cg_nobody'"),
         (["keys", "retire", "no-such-kid"], 1, "no key with kid 'no-such-kid'"),
+        # One kid in 64 begins with '-': still a kid, not an option.
+        (["keys", "retire", "-no-such-kid"], 1, "no key with kid '-no-such-kid'"),
+        (["keys", "retire", "--", "-no-such-kid"], 1, "no key with kid '-no-such-kid'"),
     ],
 )
 async def test_bad_client_and_key_commands_say_why_and_store_nothing(
@@ -97,3 +102,21 @@ def test_audit_verify_on_an_untouched_trail(database_url: str, tmp_path: Path) -
     result = _cli("audit", "verify", database_url=database_url, data_dir=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"^audit chain intact: \d+ rows", result.stdout, re.M)
+
+
+@pytest.mark.parametrize(
+    ("argv", "guarded"),
+    [
+        (["keys", "retire", "-abc"], ["keys", "retire", "--", "-abc"]),
+        (["-v", "keys", "retire", "-abc"], ["-v", "keys", "retire", "--", "-abc"]),
+        (["keys", "retire", "abc"], ["keys", "retire", "abc"]),
+        (["keys", "retire", "--", "-abc"], ["keys", "retire", "--", "-abc"]),
+        (["keys", "retire", "-h"], ["keys", "retire", "-h"]),
+        (["keys", "retire"], ["keys", "retire"]),
+        (["clients", "disable", "-abc"], ["clients", "disable", "-abc"]),
+    ],
+)
+def test_a_kid_beginning_with_a_dash_is_kept_apart_from_options(
+    argv: list[str], guarded: list[str]
+) -> None:
+    assert with_key_ids_guarded(argv) == guarded
