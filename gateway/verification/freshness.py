@@ -82,7 +82,7 @@ def _freshness(
 
 
 def _instant(text: str) -> dt.datetime:
-    """A timestamptz of PostgreSQL's JSON (in the session's time zone) in UTC, as asyncpg
+    """A timestamptz of PostgreSQL's JSON (in the connection's time zone) in UTC, as asyncpg
     gives it."""
     return dt.datetime.fromisoformat(text).astimezone(dt.UTC)
 

@@ -35,7 +35,7 @@ async def test_profiles_and_freshness_read_together_equal_the_separate_reads(
     config = _config("licensing", "enforcement", "inspection")
     codes = [known, fetched, unknown]
     async with clean_archive.acquire() as conn:
-        # A session in another time zone: instants must still come back in UTC.
+        # A connection in another time zone: instants must still come back in UTC.
         await conn.execute("SET TimeZone = 'Asia/Shanghai'")
         profiles, fresh = await current_profiles_and_freshness(conn, codes, NOW, DAY, config)
         assert profiles == await load_profiles(conn, codes)
