@@ -67,6 +67,7 @@ class Verifier:
         now = utcnow()
         at = _instant(as_of, now)
         unique = list(dict.fromkeys(usccs))
+        # The connection goes back to the pool before judging and signing, which need none.
         async with self.pool.acquire() as conn:
             if as_of is None:
                 profiles, fresh = await current_profiles_and_freshness(
@@ -75,16 +76,15 @@ class Verifier:
                 profiles = await load_profiles_valid_at(conn, unique, at)
                 fresh = await current_freshness(
                     conn, unique, now, self.max_staleness, self.sources)
-            unsigned = [
-                self._judge(code, profiles.get(code), fresh[code], purpose, at, now, issued_to)
-                for code in unique
-            ]
-            tokens = await sign_jwts(
-                self.keys(), [v.claims(self.issuer) for v in unsigned], TOKEN_TYPE)
-            issued = {
-                v.uscc: v.signed(token) for v, token in zip(unsigned, tokens, strict=True)
-            }
-            if save:
+        unsigned = [
+            self._judge(code, profiles.get(code), fresh[code], purpose, at, now, issued_to)
+            for code in unique
+        ]
+        tokens = await sign_jwts(
+            self.keys(), [v.claims(self.issuer) for v in unsigned], TOKEN_TYPE)
+        issued = {v.uscc: v.signed(token) for v, token in zip(unsigned, tokens, strict=True)}
+        if save:
+            async with self.pool.acquire() as conn:
                 await save_verifications(conn, list(issued.values()))
         return [issued[code] for code in usccs]
 
