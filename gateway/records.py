@@ -313,7 +313,25 @@ def _decoder(type_text: str) -> Callable[[Any], Any]:
         return dt.date.fromisoformat
     if base == "Decimal":
         return Decimal
-    return _ENUMS.get(base, _identity)
+    cls = _ENUMS.get(base)
+    return _identity if cls is None else enum_of_value(cls)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_of_value(cls: type[E]) -> Callable[[Any], E]:
+    """`cls(value)` for a stored value, as a dict lookup (an enum call costs several times
+    more, and a profile read makes thousands); an unknown value raises ValueError as it."""
+    members: dict[Any, E] = {member.value: member for member in cls}
+
+    def decode(value: Any) -> E:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return cls(value)  # raises the enum's own error (or finds an alias)
+
+    return decode
 
 
 def _identity(value: Any) -> Any:
@@ -352,6 +370,7 @@ def from_payload(kind: RecordKind, payload: dict[str, Any]) -> Record:
         )
     cls, decoders = entry
     values = dict(payload)
-    for name in decoders.keys() & values.keys():
-        values[name] = decoders[name](values[name])
+    for name, decode in decoders.items():
+        if name in values:
+            values[name] = decode(values[name])
     return cls(**values)

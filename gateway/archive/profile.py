@@ -27,6 +27,7 @@ from gateway.records import (
     Record,
     RecordKind,
     Registration,
+    enum_of_value,
     from_payload,
 )
 
@@ -200,11 +201,16 @@ def with_repairs(profile: Profile, repairs_json: str | None) -> Profile:
     return dataclasses.replace(profile, repairs=repairs, restarts=restarts)
 
 
+_KINDS = tuple(RecordKind)
+_record_kind = enum_of_value(RecordKind)
+_key_area = enum_of_value(KeyArea)
+
+
 def assemble_profile(
     key_areas: Sequence[str] | None, stored: Iterable[Stored[Any]]
 ) -> Profile | None:
     """A profile of these records (of one code); None without a registration record."""
-    by_kind: dict[RecordKind, list[Stored[Any]]] = {kind: [] for kind in RecordKind}
+    by_kind: dict[RecordKind, list[Stored[Any]]] = {kind: [] for kind in _KINDS}
     for item in stored:
         by_kind[item.record.KIND].append(item)
     registrations = by_kind[RecordKind.REGISTRATION]
@@ -217,7 +223,7 @@ def assemble_profile(
         inspections=_newest_first(by_kind[RecordKind.INSPECTION], lambda i: i.inspected_on),
         listings=_newest_first(by_kind[RecordKind.LISTING], lambda x: x.listed_on),
         commitments=_newest_first(by_kind[RecordKind.COMMITMENT], lambda c: c.committed_on),
-        key_areas=tuple(KeyArea(k) for k in key_areas or ()),
+        key_areas=tuple(_key_area(k) for k in key_areas or ()),
     )
 
 
@@ -228,7 +234,7 @@ def stored_record(item: list[Any]) -> Stored[Any]:
 
 def _stored(item: list[Any]) -> Stored[Any]:
     record_pk, kind, source, department, record_id, updated_at, received_at, payload = item
-    record: Record = from_payload(RecordKind(kind), payload)
+    record: Record = from_payload(_record_kind(kind), payload)
     provenance = Provenance(
         source=source,
         department=department,

@@ -67,14 +67,19 @@ def _freshness(
     config: SourcesConfig | None,
 ) -> dict[str, list[SourceFreshness]]:
     found: dict[str, list[SourceFreshness]] = {}
-    seen: set[str] = set()
+    # Most codes share each source's last sync: one (immutable) entry serves them all.
+    known: dict[tuple[str, str, str | None], SourceFreshness] = {}
     for row in rows:
         sources = found[row["uscc"]] = []
         for name, department, synced_text in orjson.loads(row["freshness"] or "[]"):
-            synced = None if synced_text is None else _instant(synced_text)
-            stale = synced is None or now - synced > max_staleness
-            sources.append(SourceFreshness(name, department, synced, stale))
-            seen.add(name)
+            key = (name, department, synced_text)
+            entry = known.get(key)
+            if entry is None:
+                synced = None if synced_text is None else _instant(synced_text)
+                stale = synced is None or now - synced > max_staleness
+                entry = known[key] = SourceFreshness(name, department, synced, stale)
+            sources.append(entry)
+    seen = {name for name, _, _ in known}
     missing = [] if config is None else _never_synced(config, seen)
     for sources in found.values():
         sources.extend(missing)

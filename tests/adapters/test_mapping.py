@@ -33,6 +33,7 @@ from gateway.records import (
     PenaltyProcedure,
     RecordKind,
     Registration,
+    enum_of_value,
     from_payload,
     to_payload,
 )
@@ -154,6 +155,18 @@ def test_payloads_stored_before_the_personal_fields_still_decode(registration: M
     unknown = _mapped(registration, _enterprise(fddbrzjhm="", lxdh=None)).record
     payload = to_payload(unknown)
     assert "legal_representative_id_number" not in payload and "contact_phone" not in payload
+
+
+def test_stored_enum_values_decode_to_their_members_and_unknown_ones_are_refused() -> None:
+    status = enum_of_value(EnterpriseStatus)
+    assert [status(m.value) for m in EnterpriseStatus] == list(EnterpriseStatus)
+    for bad in ("operating", "", None, 1, ["OPERATING"]):
+        with pytest.raises(ValueError, match="is not a valid EnterpriseStatus"):
+            status(bad)
+    stored = {"uscc": USCC_A, "name": "汕头市金平区海滨食品有限公司", "status": "存续",
+              "division": "440511"}
+    with pytest.raises(ValueError, match="'存续' is not a valid EnterpriseStatus"):
+        from_payload(RecordKind.REGISTRATION, stored)  # a payload no mapping could have made
 
 
 def test_values_as_postgres_gives_them(registration: Mapper) -> None:
