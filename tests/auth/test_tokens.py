@@ -76,7 +76,7 @@ async def refused(verifier: TokenVerifier, token: str, now: dt.datetime = NOW) -
 # --- issuing ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [0, 1, 63, 64, 300])
+@pytest.mark.parametrize("count", [0, 1, 64, 65, 300])
 async def test_many_tokens_are_signed_in_order_each_with_its_claims(
     keys: SigningKeys, count: int
 ) -> None:
