@@ -20,13 +20,14 @@ from gateway.archive.profile import Profile, current_profiles_with, profiles_of
 from gateway.archive.status import GATEWAY_KIND
 from gateway.freshness import SourceFreshness
 
-# Per code, each department source (not the gateway's own) as [name, department, synced_at].
+# Each department source (not the gateway's own) as [name, department, last success], the
+# same for every code (an uncorrelated subquery: PostgreSQL evaluates it once per query); and
+# per code, the sources it was fetched from on demand as [source, fetched at] (mostly none).
 _COLUMN = """
-(SELECT json_agg(json_build_array(s.name, s.department,
-                                  greatest(s.last_success_at, r.fetched_at)) ORDER BY s.name)
- FROM sources s
- LEFT JOIN source_refreshes r ON r.source = s.name AND r.uscc = u.uscc
- WHERE s.kind <> $2)::text AS freshness
+(SELECT json_agg(json_build_array(s.name, s.department, s.last_success_at) ORDER BY s.name)
+ FROM sources s WHERE s.kind <> $2)::text AS sources,
+(SELECT json_agg(json_build_array(r.source, r.fetched_at))
+ FROM source_refreshes r WHERE r.uscc = u.uscc)::text AS refreshes
 """
 
 _NOW = PerCodeQuery.of(f"SELECT u.uscc, {_COLUMN} FROM {{codes}}")  # noqa: S608 (constants)
@@ -67,23 +68,42 @@ def _freshness(
     config: SourcesConfig | None,
 ) -> dict[str, list[SourceFreshness]]:
     found: dict[str, list[SourceFreshness]] = {}
+    parsed: dict[str, list[list[Any]]] = {}  # the sources column, alike in every row
     # Most codes share each source's last sync: one (immutable) entry serves them all.
-    known: dict[tuple[str, str, str | None], SourceFreshness] = {}
+    known: dict[tuple[str, str, str | None, str | None], SourceFreshness] = {}
     for row in rows:
-        sources = found[row["uscc"]] = []
-        for name, department, synced_text in orjson.loads(row["freshness"] or "[]"):
-            key = (name, department, synced_text)
+        text = row["sources"] or "[]"
+        sources = parsed.get(text)
+        if sources is None:
+            sources = parsed[text] = orjson.loads(text)
+        fetched = dict(orjson.loads(row["refreshes"])) if row["refreshes"] else {}
+        entries = found[row["uscc"]] = []
+        for name, department, synced_text in sources:
+            key = (name, department, synced_text, fetched.get(name))
             entry = known.get(key)
             if entry is None:
-                synced = None if synced_text is None else _instant(synced_text)
-                stale = synced is None or now - synced > max_staleness
-                entry = known[key] = SourceFreshness(name, department, synced, stale)
-            sources.append(entry)
-    seen = {name for name, _, _ in known}
+                entry = known[key] = _entry(*key, now, max_staleness)
+            entries.append(entry)
+    seen = {name for name, *_ in known}
     missing = [] if config is None else _never_synced(config, seen)
-    for sources in found.values():
-        sources.extend(missing)
+    for entries in found.values():
+        entries.extend(missing)
     return found
+
+
+def _entry(
+    name: str,
+    department: str,
+    synced_text: str | None,
+    fetched_text: str | None,
+    now: dt.datetime,
+    max_staleness: dt.timedelta,
+) -> SourceFreshness:
+    """A source's freshness for a code: its last sync or the code's later on-demand fetch."""
+    known = [_instant(t) for t in (synced_text, fetched_text) if t is not None]
+    synced = max(known) if known else None
+    stale = synced is None or now - synced > max_staleness
+    return SourceFreshness(name, department, synced, stale)
 
 
 def _instant(text: str) -> dt.datetime:

@@ -55,6 +55,37 @@ async def test_profiles_and_freshness_read_together_equal_the_separate_reads(
                for sources in fresh.values() for s in sources)
 
 
+async def test_an_on_demand_fetch_counts_only_when_later_and_only_for_its_code_and_source(
+    clean_archive: asyncpg.Pool[Any],
+) -> None:
+    early, late, other, never = code(4), code(5), code(6), code(7)
+    await clean_archive.execute(
+        "INSERT INTO sources (name, department, kind, last_success_at) VALUES "
+        "('licensing', '行政审批', 'http', $1), ('registration', '登记注册', 'postgres', NULL), "
+        "('gateway', '市场监管局', 'gateway', $1)", NOW - DAY / 2)
+    await clean_archive.execute(
+        "INSERT INTO source_refreshes (uscc, source, fetched_at) VALUES "
+        "($1, 'licensing', $3), ($2, 'licensing', $4), ($2, 'registration', $4), "
+        "($5, 'gateway', $4), ($5, 'inspection', $4)",
+        early, late, NOW - 2 * DAY, NOW - dt.timedelta(minutes=5), other)
+    async with clean_archive.acquire() as conn:
+        fresh = await current_freshness(
+            conn, [early, late, other, never], NOW, DAY, _config("licensing", "inspection"))
+    synced = SourceFreshness("licensing", "行政审批", NOW - DAY / 2, False)
+    unsynced = SourceFreshness("registration", "登记注册", None, True)
+    not_started = SourceFreshness("inspection", "inspection", None, True)
+    # A fetch older than the source's last sync changes nothing; a later one is the code's own.
+    assert fresh[early] == [synced, unsynced, not_started]
+    assert fresh[late] == [
+        SourceFreshness("licensing", "行政审批", NOW - dt.timedelta(minutes=5), False),
+        SourceFreshness("registration", "登记注册", NOW - dt.timedelta(minutes=5), False),
+        not_started,
+    ]
+    # Fetches recorded for the gateway itself or for a source that never started are no source
+    # of this code's data; and no other code borrows a code's fetch.
+    assert fresh[other] == fresh[never] == fresh[early]
+
+
 def _config(*names: str) -> SourcesConfig:
     return SourcesConfig(sources=tuple(
         SourceConfig(name=name, department=name, connector="http", interval=DAY, max_age=DAY,
