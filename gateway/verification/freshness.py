@@ -100,8 +100,8 @@ def _entry(
     max_staleness: dt.timedelta,
 ) -> SourceFreshness:
     """A source's freshness for a code: its last sync or the code's later on-demand fetch."""
-    known = [_instant(t) for t in (synced_text, fetched_text) if t is not None]
-    synced = max(known) if known else None
+    instants = [_instant(t) for t in (synced_text, fetched_text) if t is not None]
+    synced = max(instants) if instants else None
     stale = synced is None or now - synced > max_staleness
     return SourceFreshness(name, department, synced, stale)
 
