@@ -1,5 +1,6 @@
 """The verification's read of profiles and freshness in one round trip matches the separate
-reads: the same profiles, the same freshness per source, instants in UTC."""
+reads: the same profiles, the same freshness per source, instants in UTC; and a code's
+on-demand fetch counts for that code and source only, when later than the source's sync."""
 
 from __future__ import annotations
 
